@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SwiftPC",
+    products: [
+        .library(name: "X86", targets: ["X86"]),
+        .library(name: "Devices", targets: ["Devices"]),
+        .library(name: "Machine", targets: ["Machine"]),
+        .executable(name: "swiftpc", targets: ["swiftpc"]),
+    ],
+    targets: [
+        .target(name: "X86"),
+        .target(name: "Devices"),
+        .target(name: "Machine", dependencies: ["X86", "Devices"]),
+        .executableTarget(name: "swiftpc", dependencies: ["Machine"]),
+        .executableTarget(name: "swiftpc-bench", dependencies: ["Machine"], path: "Benchmarks",
+                          exclude: ["README.md", "sieve.asm", "sieve.bin", "build.sh"]),
+        .testTarget(name: "X86Tests", dependencies: ["X86"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

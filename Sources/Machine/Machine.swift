@@ -1,0 +1,130 @@
+import Devices
+import X86
+
+/// The board: CPU, physical memory, the I/O bus and the devices of this slice
+/// (16550 UART at 0x3F8, the 0xE9 debug console, isa-debug-exit at 0xF4, POST
+/// codes at 0x80, system control port A at 0x92), and the loop that runs them.
+public final class Machine: CPUBus {
+    public let access = MemoryAccess()
+    public let memory: PhysicalMemory
+    public let io = IOBus()
+    public private(set) var cpu: CPU!
+    public let serial: UART16550
+    public let debugConsole: DebugConsole
+    public let debugExit: DebugExit
+    public let postCodes: POSTCodePort
+    public let systemControl: SystemControlPortA
+    let configuration: MachineConfiguration
+
+    public enum ExitReason: Equatable, CustomStringConvertible {
+        /// The guest wrote to isa-debug-exit; the status is (value << 1) | 1.
+        case debugExit(Int32)
+        case instructionLimit
+        /// HLT with nothing left that could wake the CPU.
+        case halted
+        /// Triple fault (the processor shut down).
+        case shutdown
+
+        public var description: String {
+            switch self {
+            case .debugExit(let s): return "isa-debug-exit (status \(s))"
+            case .instructionLimit: return "instruction limit reached"
+            case .halted: return "halted with no interrupt source"
+            case .shutdown: return "triple fault (shutdown)"
+            }
+        }
+    }
+
+    public struct RunSummary {
+        public var instructions: UInt64
+        public var seconds: Double
+        public var reason: ExitReason
+        public var mips: Double { seconds > 0 ? Double(instructions) / seconds / 1e6 : 0 }
+    }
+
+    public enum ConfigurationError: Error, CustomStringConvertible {
+        case memorySize(Int)
+        case biosSize(Int)
+        public var description: String {
+            switch self {
+            case .memorySize(let n):
+                return "memory size \(n >> 20) MiB is out of range (2 MiB to \(PhysicalMemory.maximumRAM >> 20) MiB)"
+            case .biosSize(let n):
+                return "BIOS image of \(n) bytes: it must be between 1 byte and 16 MiB"
+            }
+        }
+    }
+
+    public init(configuration: MachineConfiguration) throws {
+        let ramSize = configuration.memorySize
+        guard ramSize >= 2 << 20, ramSize <= PhysicalMemory.maximumRAM else { throw ConfigurationError.memorySize(ramSize) }
+        let image = configuration.bios ?? DefaultFirmware.image
+        guard !image.isEmpty, image.count <= 16 << 20 else { throw ConfigurationError.biosSize(image.count) }
+        self.configuration = configuration
+        memory = PhysicalMemory(ramSize: ramSize & ~0xFFF, access: access)
+        serial = UART16550(base: 0x3F8, backend: configuration.serial)
+        debugConsole = DebugConsole(port: 0xE9, backend: configuration.debugConsole)
+        debugExit = DebugExit(iobase: 0xF4, iosize: 4)
+        postCodes = POSTCodePort(port: 0x80)
+        postCodes.echo = configuration.postCodes
+        systemControl = SystemControlPortA(port: 0x92, a20Enabled: true)
+        access.bus = self
+        cpu = CPU(bus: self, memory: access)
+        memory.loadBIOS(image)
+        io.register(serial, ports: serial.ports)
+        io.register(debugConsole, ports: debugConsole.ports)
+        io.register(debugExit, ports: debugExit.ports)
+        io.register(postCodes, ports: postCodes.ports)
+        io.register(systemControl, ports: systemControl.ports)
+        systemControl.onA20Change = { [unowned self] on in self.access.setA20(enabled: on) }
+        systemControl.onReset = { [unowned self] in self.reset() }
+    }
+
+    /// CPU reset (the RESET line): the board's memory contents survive.
+    public func reset() {
+        cpu.reset()
+        access.setA20(enabled: systemControl.a20Enabled)
+    }
+
+    /// Runs until the guest exits, halts for good, shuts down or reaches `instructionLimit`.
+    public func run(instructionLimit: UInt64? = nil) -> RunSummary {
+        let start = cpu.instructionCount
+        let clock = ContinuousClock.now
+        var reason = ExitReason.instructionLimit
+        loop: while true {
+            if let status = debugExit.exitStatus { reason = .debugExit(status); break }
+            var budget = configuration.sliceLength
+            if let limit = instructionLimit {
+                let done = cpu.instructionCount &- start
+                if done >= limit { reason = .instructionLimit; break }
+                budget = Int(min(UInt64(budget), limit - done))
+            }
+            switch cpu.run(budget: budget) {
+            case .budget, .stopRequested: continue
+            case .halted: reason = .halted; break loop
+            case .shutdown: reason = .shutdown; break loop
+            }
+        }
+        let elapsed = ContinuousClock.now - clock
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        configuration.serial.flush()
+        configuration.debugConsole.flush()
+        return RunSummary(instructions: cpu.instructionCount &- start, seconds: seconds, reason: reason)
+    }
+
+    // MARK: CPUBus
+
+    public func readPhysical(_ address: UInt64, size: Int) -> UInt32 {
+        size == 4 ? 0xFFFF_FFFF : (1 << (8 * UInt32(size))) - 1
+    }
+
+    public func writePhysical(_ address: UInt64, size: Int, value: UInt32) {}
+
+    public func portIn(_ port: UInt16, size: Int) -> UInt32 { io.read(port, size: size) }
+
+    public func portOut(_ port: UInt16, size: Int, value: UInt32) { io.write(port, size: size, value: value) }
+
+    /// No interrupt controller on this board yet (the 8259 pair is issue 4): the
+    /// INTR line is never raised, so this is never called with one pending.
+    public func acknowledgeInterrupt() -> UInt8 { 0xFF }
+}

@@ -1,0 +1,16 @@
+import Devices
+
+/// Everything a machine is built from; the command line fills one of these.
+public struct MachineConfiguration {
+    public var memorySize: Int = 32 << 20
+    /// The BIOS image; nil boots the embedded default image.
+    public var bios: [UInt8]?
+    public var serial: CharacterBackend = NullBackend()
+    public var debugConsole: CharacterBackend = NullBackend()
+    /// Where POST codes are echoed, if anywhere.
+    public var postCodes: CharacterBackend?
+    /// Instructions between checks of the board's state when nothing else ends a run.
+    public var sliceLength = 1 << 16
+
+    public init() {}
+}

@@ -1,0 +1,171 @@
+/// Architectural state of an x86 processor: general-purpose registers, EIP,
+/// EFLAGS (kept lazily, see `LazyFlags`), segment-register caches, control
+/// registers and the descriptor-table registers (Intel SDM Vol. 1 §3.4, Vol. 3 §2.4-2.5).
+///
+/// The hot state lives behind pointers held in `let` properties or in
+/// `@exclusivity(unchecked)` stored properties so that the interpreter loop pays
+/// neither retain/release nor runtime exclusivity checks (DESIGN.md, "The hot path").
+public final class CPU {
+    /// General-purpose registers, 8 bytes each so that the 64-bit CPU can grow into them.
+    /// Byte registers AH..BH live at byte offset 1 of registers 0..3.
+    public let registers: UnsafeMutableRawPointer
+    /// ES, CS, SS, DS, FS, GS in their encoding order (SDM Vol. 2 §3.1.1.6, "Sreg").
+    public let segments: UnsafeMutablePointer<SegmentRegister>
+
+    @exclusivity(unchecked) public var eip: UInt32 = 0
+    @exclusivity(unchecked) public var flags = LazyFlags()
+    @exclusivity(unchecked) public var cr0: UInt32 = 0x6000_0010
+    @exclusivity(unchecked) public var cr2: UInt32 = 0
+    @exclusivity(unchecked) public var cr3: UInt32 = 0
+    @exclusivity(unchecked) public var cr4: UInt32 = 0
+    @exclusivity(unchecked) public var gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
+    @exclusivity(unchecked) public var idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
+    /// DR0-DR7 (SDM Vol. 3 §18.2); stored, breakpoints not yet armed.
+    public var debugRegisters: [UInt32] = [0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400]
+    /// EIP of the instruction being executed: where faults and restarts return to.
+    @exclusivity(unchecked) public internal(set) var instructionStart: UInt32 = 0
+    /// Time-stamp counter: counts retired instructions, so it is deterministic.
+    @exclusivity(unchecked) public var instructionCount: UInt64 = 0
+    @exclusivity(unchecked) public var tscOffset: UInt64 = 0
+
+    /// Set by the board when the INTR line is asserted.
+    @exclusivity(unchecked) public var interruptRequested = false
+    /// True between HLT and the next interrupt.
+    @exclusivity(unchecked) public var halted = false
+    /// Interrupts are inhibited for the instruction after STI (when IF was 0),
+    /// MOV SS and POP SS (SDM Vol. 3 §6.8.3).
+    @exclusivity(unchecked) var interruptShadow = false
+    /// Set by an OUT, a store to a device, or the board, to end the current `run` early.
+    @exclusivity(unchecked) public var stopRequested = false
+    /// Nesting of exception delivery, for #DF and triple fault (SDM Vol. 3 §6.15, "Interrupt 8").
+    @exclusivity(unchecked) var faultDepth = 0
+    @exclusivity(unchecked) public internal(set) var shutdown = false
+
+    public let memory: MemoryAccess
+    public let decodeCache: DecodeCache
+    public unowned(unsafe) let bus: CPUBus
+    /// When set, each instruction is described here before it executes.
+    public var tracer: ((CPU, DecodedInstruction) -> Void)?
+
+    public init(bus: CPUBus, memory: MemoryAccess) {
+        self.bus = bus
+        self.memory = memory
+        registers = UnsafeMutableRawPointer.allocate(byteCount: 16 * 8, alignment: 16)
+        registers.initializeMemory(as: UInt8.self, repeating: 0, count: 16 * 8)
+        segments = UnsafeMutablePointer<SegmentRegister>.allocate(capacity: 6)
+        segments.initialize(repeating: SegmentRegister(), count: 6)
+        decodeCache = DecodeCache()
+        memory.decodeCache = decodeCache
+        reset()
+    }
+
+    deinit {
+        registers.deallocate()
+        segments.deallocate()
+    }
+
+    /// The state after RESET (SDM Vol. 3 §9.1.1, Table 9-1).
+    public func reset() {
+        registers.initializeMemory(as: UInt8.self, repeating: 0, count: 16 * 8)
+        set32(Reg.edx, 0x0000_0600)
+        flags = LazyFlags()
+        eip = 0xFFF0
+        cr0 = 0x6000_0010
+        cr2 = 0; cr3 = 0; cr4 = 0
+        gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
+        idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
+        for s in 0..<6 { segments[s] = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x93) }
+        segments[SegmentIndex.cs] = SegmentRegister(selector: 0xF000, base: 0xFFFF_0000, limit: 0xFFFF, attributes: 0x9B)
+        halted = false
+        interruptShadow = false
+        faultDepth = 0
+        shutdown = false
+        memory.setA20(enabled: true)
+        decodeCache.invalidateAll()
+    }
+
+    // MARK: Register access by encoding number (SDM Vol. 2 §2.1.5, Table 2-2)
+
+    @inline(__always) public func get32(_ r: Int) -> UInt32 {
+        registers.load(fromByteOffset: (r & 15) &* 8, as: UInt32.self)
+    }
+    @inline(__always) public func set32(_ r: Int, _ v: UInt32) {
+        registers.storeBytes(of: v, toByteOffset: (r & 15) &* 8, as: UInt32.self)
+    }
+    @inline(__always) public func get16(_ r: Int) -> UInt16 {
+        registers.load(fromByteOffset: (r & 15) &* 8, as: UInt16.self)
+    }
+    @inline(__always) public func set16(_ r: Int, _ v: UInt16) {
+        registers.storeBytes(of: v, toByteOffset: (r & 15) &* 8, as: UInt16.self)
+    }
+    /// Byte registers in legacy encoding: 0-3 are AL CL DL BL, 4-7 are AH CH DH BH.
+    @inline(__always) public func get8(_ r: Int) -> UInt8 {
+        registers.load(fromByteOffset: ((r & 3) &* 8) | ((r >> 2) & 1), as: UInt8.self)
+    }
+    @inline(__always) public func set8(_ r: Int, _ v: UInt8) {
+        registers.storeBytes(of: v, toByteOffset: ((r & 3) &* 8) | ((r >> 2) & 1), as: UInt8.self)
+    }
+    /// A register of 1, 2 or 4 bytes, zero-extended.
+    @inline(__always) public func getReg(_ r: Int, size: Int) -> UInt32 {
+        switch size {
+        case 1: return UInt32(get8(r))
+        case 2: return UInt32(get16(r))
+        default: return get32(r)
+        }
+    }
+    @inline(__always) public func setReg(_ r: Int, size: Int, _ v: UInt32) {
+        switch size {
+        case 1: set8(r, UInt8(truncatingIfNeeded: v))
+        case 2: set16(r, UInt16(truncatingIfNeeded: v))
+        default: set32(r, v)
+        }
+    }
+
+    /// The whole EFLAGS register with the arithmetic flags materialised.
+    public var eflags: UInt32 {
+        get { flags.value }
+        set { flags.value = newValue }
+    }
+
+    public var protectedMode: Bool { cr0 & 1 != 0 }
+}
+
+/// Encoding numbers of the general-purpose registers.
+public enum Reg {
+    public static let eax = 0, ecx = 1, edx = 2, ebx = 3, esp = 4, ebp = 5, esi = 6, edi = 7
+}
+
+/// Encoding numbers of the segment registers.
+public enum SegmentIndex {
+    public static let es = 0, cs = 1, ss = 2, ds = 3, fs = 4, gs = 5
+}
+
+/// The hidden descriptor cache of a segment register (SDM Vol. 3 §3.4.3).
+public struct SegmentRegister: Equatable {
+    public var selector: UInt16 = 0
+    public var base: UInt32 = 0
+    public var limit: UInt32 = 0xFFFF
+    /// Descriptor bits 40-47 and 52-55 (type, S, DPL, P, AVL, L, D/B, G) as in
+    /// the access-rights word that LAR returns, shifted right by 8.
+    public var attributes: UInt16 = 0x93
+
+    public init(selector: UInt16 = 0, base: UInt32 = 0, limit: UInt32 = 0xFFFF, attributes: UInt16 = 0x93) {
+        self.selector = selector
+        self.base = base
+        self.limit = limit
+        self.attributes = attributes
+    }
+
+    /// The D/B bit: 32-bit default operand size (code) or stack size (stack).
+    public var big: Bool { attributes & 0x400 != 0 }
+}
+
+/// GDTR or IDTR (SDM Vol. 3 §2.4.1).
+public struct DescriptorTableRegister: Equatable {
+    public var base: UInt32
+    public var limit: UInt16
+    public init(base: UInt32, limit: UInt16) {
+        self.base = base
+        self.limit = limit
+    }
+}

@@ -1,0 +1,124 @@
+/// Binary arithmetic and logic (SDM Vol. 1 §7.3.2, §7.3.4): ADD, OR, ADC, SBB,
+/// AND, SUB, XOR, CMP, TEST, INC, DEC, NEG, NOT, and the sign extensions.
+/// Status flags are left lazily in `flags` (see `LazyFlags`).
+extension CPU {
+    /// The eight ALU operations of opcode rows 00-3F and group 1, by their
+    /// encoding number: 0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP.
+    /// Returns the result, or nil for CMP, which writes nothing.
+    @inline(__always) func alu(_ op: Int, _ d: UInt32, _ s: UInt32, size: Int) -> UInt32? {
+        let m = CPU.mask(size), sign = CPU.signBit(size)
+        switch op {
+        case 0:
+            let r = (d &+ s) & m
+            flags.set(.add, result: r, destination: d, source: s, signBit: sign)
+            return r
+        case 1:
+            let r = d | s
+            flags.setLogic(result: r, signBit: sign)
+            return r
+        case 2:
+            let c: UInt32 = flags.carryFlag ? 1 : 0
+            let r = (d &+ s &+ c) & m
+            flags.set(.adc, result: r, destination: d, source: s, signBit: sign)
+            flags.carry = c
+            return r
+        case 3:
+            let c: UInt32 = flags.carryFlag ? 1 : 0
+            let r = (d &- s &- c) & m
+            flags.set(.sbb, result: r, destination: d, source: s, signBit: sign)
+            flags.carry = c
+            return r
+        case 4:
+            let r = d & s
+            flags.setLogic(result: r, signBit: sign)
+            return r
+        case 5:
+            let r = (d &- s) & m
+            flags.set(.sub, result: r, destination: d, source: s, signBit: sign)
+            return r
+        case 6:
+            let r = d ^ s
+            flags.setLogic(result: r, signBit: sign)
+            return r
+        default:
+            flags.set(.sub, result: (d &- s) & m, destination: d, source: s, signBit: sign)
+            return nil
+        }
+    }
+
+    /// Opcodes 00-3D with bits 0-2 = 0..5: the ALU operation is bits 3-5.
+    @inline(__always) func aluForm(_ i: DecodedInstruction) throws(Fault) {
+        let op = Int(i.opcode >> 3) & 7
+        switch i.opcode & 7 {
+        case 0:
+            let s = UInt32(get8(i.reg))
+            try modifyRM(i, size: 1) { alu(op, $0, s, size: 1) }
+        case 1:
+            let size = i.operandSize
+            let s = getReg(i.reg, size: size)
+            try modifyRM(i, size: size) { alu(op, $0, s, size: size) }
+        case 2:
+            let s = try readRM(i, size: 1)
+            if let r = alu(op, UInt32(get8(i.reg)), s, size: 1) { set8(i.reg, UInt8(truncatingIfNeeded: r)) }
+        case 3:
+            let size = i.operandSize
+            let s = try readRM(i, size: size)
+            if let r = alu(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
+        case 4:
+            if let r = alu(op, UInt32(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
+        default:
+            let size = i.operandSize
+            if let r = alu(op, getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size) {
+                setReg(Reg.eax, size: size, r)
+            }
+        }
+    }
+
+    /// Group 1 (80-83): ALU operation with an immediate.
+    @inline(__always) func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+        let s = i.immediate & CPU.mask(size)
+        let op = i.reg
+        try modifyRM(i, size: size) { alu(op, $0, s, size: size) }
+    }
+
+    @inline(__always) func test(_ d: UInt32, _ s: UInt32, size: Int) {
+        flags.setLogic(result: d & s, signBit: CPU.signBit(size))
+    }
+
+    /// INC and DEC leave CF as it was (SDM Vol. 2, INC/DEC "Flags Affected").
+    @inline(__always) func incDec(_ v: UInt32, decrement: Bool, size: Int) -> UInt32 {
+        let c: UInt32 = flags.carryFlag ? 1 : 0
+        let r = (decrement ? v &- 1 : v &+ 1) & CPU.mask(size)
+        flags.set(decrement ? .dec : .inc, result: r, destination: v, source: 1, signBit: CPU.signBit(size))
+        flags.carry = c
+        return r
+    }
+
+    @inline(__always) func neg(_ v: UInt32, size: Int) -> UInt32 {
+        let r = (0 &- v) & CPU.mask(size)
+        flags.set(.sub, result: r, destination: 0, source: v, signBit: CPU.signBit(size))
+        return r
+    }
+
+    /// Groups 4 and 5 (FE/FF) /0 and /1.
+    func incDecRM(_ i: DecodedInstruction, size: Int) throws(Fault) {
+        let dec = i.reg == 1
+        try modifyRM(i, size: size) { incDec($0, decrement: dec, size: size) }
+    }
+
+    /// CBW/CWDE (98) and CWD/CDQ (99).
+    func signExtendAccumulator(_ i: DecodedInstruction) {
+        if i.opcode == 0x98 {
+            if i.operandSize == 4 {
+                set32(Reg.eax, UInt32(bitPattern: Int32(Int16(bitPattern: get16(Reg.eax)))))
+            } else {
+                set16(Reg.eax, UInt16(bitPattern: Int16(Int8(bitPattern: get8(Reg.eax)))))
+            }
+        } else if i.operandSize == 4 {
+            set32(Reg.edx, get32(Reg.eax) & 0x8000_0000 != 0 ? 0xFFFF_FFFF : 0)
+        } else {
+            set16(Reg.edx, get16(Reg.eax) & 0x8000 != 0 ? 0xFFFF : 0)
+        }
+    }
+}

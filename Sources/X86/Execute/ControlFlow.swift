@@ -1,0 +1,115 @@
+/// Jumps, calls, returns and loops (SDM Vol. 1 §6.3, §7.3.8): near and far
+/// forms, conditional jumps, LOOP/LOOPE/LOOPNE/JCXZ. A target beyond the CS
+/// limit raises #GP(0) at the branch, before any state changes.
+extension CPU {
+    @inline(__always) var ipMask: UInt32 { segments[SegmentIndex.cs].big ? 0xFFFF_FFFF : 0xFFFF }
+
+    /// Near branch to `target`, truncated to the operand size.
+    @inline(__always) func jumpNear(_ target: UInt32, size: Int) throws(Fault) {
+        let t = size == 2 ? target & 0xFFFF : target
+        if t > segments[SegmentIndex.cs].limit { throw Fault.gp() }
+        eip = t
+    }
+
+    @inline(__always) func jumpRelative(_ i: DecodedInstruction) throws(Fault) {
+        try jumpNear(eip &+ i.immediate, size: i.operandSize)
+    }
+
+    func callNear(_ target: UInt32, size: Int) throws(Fault) {
+        let t = size == 2 ? target & 0xFFFF : target
+        if t > segments[SegmentIndex.cs].limit { throw Fault.gp() }
+        try push(eip, size: size)
+        eip = t
+    }
+
+    /// RET and RET imm16 (C3, C2).
+    func returnNear(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        let target = try peek(size: size)
+        try jumpNear(target, size: size)
+        let release = i.opcode == 0xC2 ? i.immediate & 0xFFFF : 0
+        setStackPointer((stackPointer &+ UInt32(size) &+ release) & stackMask())
+    }
+
+    /// Far JMP in real mode: load CS as a real-mode selector.
+    func jumpFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
+        let t = size == 2 ? offset & 0xFFFF : offset
+        try loadCodeSegment(selector: selector, offset: t)
+    }
+
+    func callFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
+        let t = size == 2 ? offset & 0xFFFF : offset
+        let sp = stackPointer
+        // Both pushes are checked before CS changes, so a #SS leaves no trace.
+        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(2 * size)) & stackMask(), size: 2 * size)
+        let oldCS = UInt32(segments[SegmentIndex.cs].selector)
+        try push(oldCS, size: size)
+        try push(eip, size: size)
+        do throws(Fault) {
+            try loadCodeSegment(selector: selector, offset: t)
+        } catch {
+            setStackPointer(sp)
+            throw error
+        }
+    }
+
+    /// RETF and RETF imm16 (CB, CA).
+    func returnFar(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        let offset = try peek(size: size)
+        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
+        let t = size == 2 ? offset & 0xFFFF : offset
+        try loadCodeSegment(selector: selector, offset: t)
+        let release = i.opcode == 0xCA ? i.immediate & 0xFFFF : 0
+        setStackPointer((stackPointer &+ UInt32(2 * size) &+ release) & stackMask())
+    }
+
+    /// CS:EIP for a real-mode far transfer (SDM Vol. 3 §20.1.2).
+    func loadCodeSegment(selector: UInt16, offset: UInt32) throws(Fault) {
+        var cs = segments[SegmentIndex.cs]
+        if offset > cs.limit { throw Fault.gp() }
+        cs.selector = selector
+        cs.base = UInt32(selector) << 4
+        segments[SegmentIndex.cs] = cs
+        eip = offset
+    }
+
+    /// LOOP, LOOPE, LOOPNE, JCXZ (E0-E3): the address size picks CX or ECX.
+    func loop(_ i: DecodedInstruction) throws(Fault) {
+        let a32 = i.address32
+        var count = a32 ? get32(Reg.ecx) : UInt32(get16(Reg.ecx))
+        let taken: Bool
+        if i.opcode == 0xE3 {
+            taken = count == 0
+        } else {
+            count &-= 1
+            if a32 { set32(Reg.ecx, count) } else { set16(Reg.ecx, UInt16(truncatingIfNeeded: count)) }
+            switch i.opcode {
+            case 0xE0: taken = count != 0 && !flags.zeroFlag
+            case 0xE1: taken = count != 0 && flags.zeroFlag
+            default: taken = count != 0
+            }
+        }
+        if taken { try jumpRelative(i) }
+    }
+
+    /// Group 5 /2-/5: CALL and JMP through a register or memory, near and far.
+    func indirectBranch(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        switch i.reg {
+        case 2: try callNear(try readRM(i, size: size), size: size)
+        case 4: try jumpNear(try readRM(i, size: size), size: size)
+        default:
+            guard !i.registerForm else { throw Fault.ud }
+            let ea = effectiveAddress(i)
+            let offset = try readMemory(segment: Int(i.segment), offset: ea, size: size)
+            let selectorOffset = i.address32 ? ea &+ UInt32(size) : (ea &+ UInt32(size)) & 0xFFFF
+            let selector = UInt16(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: selectorOffset, size: 2))
+            if i.reg == 3 {
+                try callFar(selector: selector, offset: offset, size: size)
+            } else {
+                try jumpFar(selector: selector, offset: offset, size: size)
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// Operand access shared by every instruction family: effective addresses,
+/// segment limit checks (SDM Vol. 3 §5.3; in real mode an access past the limit
+/// raises #GP, or #SS through SS), ModR/M register and memory operands, and the stack.
+extension CPU {
+    @inline(__always) static func mask(_ size: Int) -> UInt32 {
+        size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFF_FFFF
+    }
+    @inline(__always) static func signBit(_ size: Int) -> UInt32 {
+        size == 1 ? 0x80 : size == 2 ? 0x8000 : 0x8000_0000
+    }
+
+    /// The offset part of a memory operand (SDM Vol. 2 §2.1.5).
+    @inline(__always) func effectiveAddress(_ i: DecodedInstruction) -> UInt32 {
+        var ea = i.displacement
+        if i.base != DecodedInstruction.noRegister { ea &+= get32(Int(i.base)) }
+        if i.index != DecodedInstruction.noRegister { ea &+= get32(Int(i.index)) << UInt32(i.scale) }
+        return i.address32 ? ea : ea & 0xFFFF
+    }
+
+    /// Segment base + offset after checking that `size` bytes at `offset` lie within the limit.
+    @inline(__always) func linear(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
+        let seg = segments[s]
+        if UInt64(offset) &+ UInt64(size &- 1) > UInt64(seg.limit) {
+            throw s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
+        }
+        return seg.base &+ offset
+    }
+
+    /// The linear address of the instruction's memory operand.
+    @inline(__always) func operandAddress(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
+        try linear(segment: Int(i.segment), offset: effectiveAddress(i), size: size)
+    }
+
+    @inline(__always) func readMemory(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
+        memory.read(try linear(segment: s, offset: offset, size: size), size: size)
+    }
+
+    @inline(__always) func writeMemory(segment s: Int, offset: UInt32, size: Int, _ v: UInt32) throws(Fault) {
+        memory.write(try linear(segment: s, offset: offset, size: size), size: size, v)
+    }
+
+    /// The r/m operand (register or memory) of `size` bytes.
+    @inline(__always) func readRM(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
+        if i.registerForm { return getReg(i.rm, size: size) }
+        return memory.read(try operandAddress(i, size: size), size: size)
+    }
+
+    @inline(__always) func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt32) throws(Fault) {
+        if i.registerForm { setReg(i.rm, size: size, v); return }
+        memory.write(try operandAddress(i, size: size), size: size, v)
+    }
+
+    /// Read-modify-write of the r/m operand: `body` maps the old value to the new one,
+    /// or to nil when nothing is written back (CMP, TEST, BT).
+    @inline(__always) func modifyRM(_ i: DecodedInstruction, size: Int, _ body: (UInt32) throws(Fault) -> UInt32?) throws(Fault) {
+        if i.registerForm {
+            if let r = try body(getReg(i.rm, size: size)) { setReg(i.rm, size: size, r) }
+            return
+        }
+        let a = try operandAddress(i, size: size)
+        if let r = try body(memory.read(a, size: size)) { memory.write(a, size: size, r) }
+    }
+
+    // MARK: Stack (SDM Vol. 1 §6.2)
+
+    @inline(__always) var stack32: Bool { segments[SegmentIndex.ss].big }
+
+    @inline(__always) var stackPointer: UInt32 {
+        stack32 ? get32(Reg.esp) : UInt32(get16(Reg.esp))
+    }
+
+    @inline(__always) func setStackPointer(_ v: UInt32) {
+        if stack32 { set32(Reg.esp, v) } else { set16(Reg.esp, UInt16(truncatingIfNeeded: v)) }
+    }
+
+    @inline(__always) func stackMask() -> UInt32 { stack32 ? 0xFFFF_FFFF : 0xFFFF }
+
+    @inline(__always) func push(_ v: UInt32, size: Int) throws(Fault) {
+        let sp = (stackPointer &- UInt32(size)) & stackMask()
+        memory.write(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
+        setStackPointer(sp)
+    }
+
+    /// Reads the value `depth` bytes above the stack top without popping it.
+    @inline(__always) func peek(size: Int, depth: UInt32 = 0) throws(Fault) -> UInt32 {
+        let sp = (stackPointer &+ depth) & stackMask()
+        return memory.read(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size)
+    }
+
+    @inline(__always) func pop(size: Int) throws(Fault) -> UInt32 {
+        let v = try peek(size: size)
+        setStackPointer((stackPointer &+ UInt32(size)) & stackMask())
+        return v
+    }
+}

@@ -1,0 +1,48 @@
+/// Segment-register loads in real mode (SDM Vol. 3 §20.1.1): the base becomes
+/// selector × 16 while the cached limit and attributes stay as they were, which
+/// is what lets "unreal mode" keep 4 GiB limits loaded in protected mode.
+extension CPU {
+    func loadSegment(_ s: Int, selector: UInt16) throws(Fault) {
+        if s == SegmentIndex.cs { throw Fault.ud }
+        segments[s].selector = selector
+        segments[s].base = UInt32(selector) << 4
+        if s == SegmentIndex.ss { interruptShadow = true }
+    }
+
+    /// MOV Sreg, r/m16 (8E). Loading CS this way is undefined: #UD.
+    func moveToSegment(_ i: DecodedInstruction) throws(Fault) {
+        guard i.reg < 6, i.reg != SegmentIndex.cs else { throw Fault.ud }
+        try loadSegment(i.reg, selector: UInt16(truncatingIfNeeded: try readRM(i, size: 2)))
+    }
+
+    /// MOV r/m16, Sreg (8C): a register destination with a 32-bit operand size
+    /// receives the selector zero-extended.
+    func moveFromSegment(_ i: DecodedInstruction) throws(Fault) {
+        guard i.reg < 6 else { throw Fault.ud }
+        let v = UInt32(segments[i.reg].selector)
+        if i.registerForm { setReg(i.rm, size: i.operandSize, v) } else { try writeRM(i, size: 2, v) }
+    }
+
+    /// LES, LDS, LSS, LFS, LGS: a far pointer from memory.
+    func loadFarPointer(_ i: DecodedInstruction, segment s: Int) throws(Fault) {
+        guard !i.registerForm else { throw Fault.ud }
+        let size = i.operandSize
+        let ea = effectiveAddress(i)
+        let offset = try readMemory(segment: Int(i.segment), offset: ea, size: size)
+        let selectorOffset = i.address32 ? ea &+ UInt32(size) : (ea &+ UInt32(size)) & 0xFFFF
+        let selector = try readMemory(segment: Int(i.segment), offset: selectorOffset, size: 2)
+        try loadSegment(s, selector: UInt16(truncatingIfNeeded: selector))
+        setReg(i.reg, size: size, offset)
+    }
+
+    /// PUSH Sreg: a 32-bit push writes the selector zero-extended.
+    func pushSegment(_ s: Int, size: Int) throws(Fault) {
+        try push(UInt32(segments[s].selector), size: size)
+    }
+
+    func popSegment(_ s: Int, size: Int) throws(Fault) {
+        let v = try peek(size: size)
+        try loadSegment(s, selector: UInt16(truncatingIfNeeded: v))
+        setStackPointer((stackPointer &+ UInt32(size)) & stackMask())
+    }
+}

@@ -1,0 +1,90 @@
+/// Stack instructions (SDM Vol. 1 §6.2, §7.3.1.5): PUSH/POP of registers,
+/// segment registers, immediates and memory, PUSHA/POPA, PUSHF/POPF, ENTER/LEAVE.
+extension CPU {
+    /// POP r/m (8F /0): ESP is incremented before the destination address is
+    /// computed (SDM Vol. 2, "POP"), and restored if the store faults.
+    func popRM(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        let sp = stackPointer
+        let v = try pop(size: size)
+        do throws(Fault) {
+            try writeRM(i, size: size, v)
+        } catch {
+            setStackPointer(sp)
+            throw error
+        }
+    }
+
+    func pushAll(size: Int) throws(Fault) {
+        let sp = stackPointer
+        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(8 * size)) & stackMask(), size: 8 * size)
+        for r in 0..<8 {
+            try push(r == Reg.esp ? sp : getReg(r, size: size), size: size)
+        }
+    }
+
+    func popAll(size: Int) throws(Fault) {
+        _ = try linear(segment: SegmentIndex.ss, offset: stackPointer, size: 8 * size)
+        for r in (0..<8).reversed() {
+            let v = try pop(size: size)
+            if r != Reg.esp { setReg(r, size: size, v) }
+        }
+    }
+
+    /// PUSHF: the image has VM and RF clear (SDM Vol. 2, "PUSHF").
+    func pushFlags(size: Int) throws(Fault) {
+        try push(eflags & 0x00FC_FFFF, size: size)
+    }
+
+    /// POPF in real mode or at CPL 0: every writable flag but VM and RF, which
+    /// POPF never changes; a 16-bit POPF leaves the upper half alone.
+    func popFlags(size: Int) throws(Fault) {
+        let v = try pop(size: size)
+        let old = eflags
+        let writable: UInt32 = size == 2 ? 0x7FD5 : 0x0024_7FD5
+        eflags = (old & ~writable) | (v & writable)
+    }
+
+    /// ENTER imm16, imm8 (C8): creates a stack frame with `level` nested frame pointers.
+    func enter(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        let allocation = i.immediate & 0xFFFF
+        let level = Int(i.immediate2 & 31)
+        let s32 = stack32
+        let spBefore = stackPointer
+        let bpBefore = get32(Reg.ebp)
+        do throws(Fault) {
+            try push(getReg(Reg.ebp, size: size), size: size)
+            let frame = stackPointer
+            if level > 0 {
+                var bp = s32 ? bpBefore : bpBefore & 0xFFFF
+                for _ in 1..<level {
+                    bp = (bp &- UInt32(size)) & stackMask()
+                    try push(try readMemory(segment: SegmentIndex.ss, offset: bp, size: size), size: size)
+                }
+                try push(frame, size: size)
+            }
+            let newSP = (stackPointer &- allocation) & stackMask()
+            _ = try linear(segment: SegmentIndex.ss, offset: newSP, size: 1)
+            setReg(Reg.ebp, size: size, frame)
+            setStackPointer(newSP)
+        } catch {
+            setStackPointer(spBefore)
+            set32(Reg.ebp, bpBefore)
+            throw error
+        }
+    }
+
+    /// LEAVE (C9): (E)SP = (E)BP, then pop (E)BP.
+    func leave(_ i: DecodedInstruction) throws(Fault) {
+        let size = i.operandSize
+        let sp = stackPointer
+        setStackPointer(stack32 ? get32(Reg.ebp) : UInt32(get16(Reg.ebp)))
+        do throws(Fault) {
+            setReg(Reg.ebp, size: size, try pop(size: size))
+        } catch {
+            setStackPointer(sp)
+            throw error
+        }
+    }
+}

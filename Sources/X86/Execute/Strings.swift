@@ -1,0 +1,79 @@
+/// String instructions (SDM Vol. 1 §7.3.9; Vol. 2 MOVS, CMPS, SCAS, LODS, STOS,
+/// INS, OUTS, REP/REPE/REPNE). The source is DS:(E)SI unless overridden; the
+/// destination is always ES:(E)DI; the address size picks SI/DI/CX or ESI/EDI/ECX.
+///
+/// A repeated instruction runs at most `repeatChunk` iterations per step and
+/// then restarts itself, so interrupts and device events are taken between
+/// chunks, and a fault leaves the registers at the faulting iteration.
+extension CPU {
+    static let repeatChunk = 4096
+
+    func stringInstruction(_ i: DecodedInstruction) throws(Fault) {
+        let a32 = i.address32
+        let addressMask: UInt32 = a32 ? 0xFFFF_FFFF : 0xFFFF
+        let size: Int
+        switch i.opcode {
+        case 0xA4, 0xA6, 0xAA, 0xAC, 0xAE, 0x6C, 0x6E: size = 1
+        default: size = i.operandSize
+        }
+        let step = flags.isSet(LazyFlags.df) ? 0 &- UInt32(size) : UInt32(size)
+        let repeated = i.hasRepeat
+        var count: UInt32 = repeated ? (a32 ? get32(Reg.ecx) : UInt32(get16(Reg.ecx))) : 1
+        if count == 0 { return }
+        let source = Int(i.segment), es = SegmentIndex.es
+        var si = a32 ? get32(Reg.esi) : UInt32(get16(Reg.esi))
+        var di = a32 ? get32(Reg.edi) : UInt32(get16(Reg.edi))
+        var n = 0
+        var stop = false
+        let conditional = i.opcode == 0xA6 || i.opcode == 0xA7 || i.opcode == 0xAE || i.opcode == 0xAF
+        let wantZero = i.prefixes & DecodedInstruction.repeatZ != 0
+
+        defer {
+            if a32 {
+                set32(Reg.esi, si); set32(Reg.edi, di)
+                if repeated { set32(Reg.ecx, count) }
+            } else {
+                set16(Reg.esi, UInt16(truncatingIfNeeded: si)); set16(Reg.edi, UInt16(truncatingIfNeeded: di))
+                if repeated { set16(Reg.ecx, UInt16(truncatingIfNeeded: count)) }
+            }
+        }
+        while count != 0 && n < CPU.repeatChunk && !stop {
+            switch i.opcode {
+            case 0xA4, 0xA5: // MOVS
+                let v = try readMemory(segment: source, offset: si, size: size)
+                try writeMemory(segment: es, offset: di, size: size, v)
+                si = (si &+ step) & addressMask
+                di = (di &+ step) & addressMask
+            case 0xA6, 0xA7: // CMPS
+                let a = try readMemory(segment: source, offset: si, size: size)
+                let b = try readMemory(segment: es, offset: di, size: size)
+                _ = alu(7, a, b, size: size)
+                si = (si &+ step) & addressMask
+                di = (di &+ step) & addressMask
+            case 0xAA, 0xAB: // STOS
+                try writeMemory(segment: es, offset: di, size: size, getReg(Reg.eax, size: size))
+                di = (di &+ step) & addressMask
+            case 0xAC, 0xAD: // LODS
+                setReg(Reg.eax, size: size, try readMemory(segment: source, offset: si, size: size))
+                si = (si &+ step) & addressMask
+            case 0xAE, 0xAF: // SCAS
+                let b = try readMemory(segment: es, offset: di, size: size)
+                _ = alu(7, getReg(Reg.eax, size: size), b, size: size)
+                di = (di &+ step) & addressMask
+            case 0x6C, 0x6D: // INS: the destination is checked before the port is read
+                let address = try linear(segment: es, offset: di, size: size)
+                memory.write(address, size: size, bus.portIn(get16(Reg.edx), size: size))
+                di = (di &+ step) & addressMask
+            default: // OUTS
+                let v = try readMemory(segment: source, offset: si, size: size)
+                bus.portOut(get16(Reg.edx), size: size, value: v)
+                si = (si &+ step) & addressMask
+                stopRequested = true
+            }
+            count &-= 1
+            n &+= 1
+            if conditional && repeated && flags.zeroFlag != wantZero { stop = true }
+        }
+        if repeated && count != 0 && !stop { eip = instructionStart }
+    }
+}

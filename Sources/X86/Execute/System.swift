@@ -1,0 +1,144 @@
+/// System instructions legal in real mode (SDM Vol. 3 §2.8 and Vol. 2): control
+/// and debug register moves, LGDT/LIDT/SGDT/SIDT, SMSW/LMSW, CLTS, CPUID, RDTSC,
+/// RDMSR/WRMSR, HLT, CLI/STI, IN/OUT, INVD/WBINVD.
+extension CPU {
+    /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
+    static let cr0Writable: UInt32 = 0xE005_003F
+    /// CR4 bits this CPU implements: TSD (time-stamp disable).
+    static let cr4Writable: UInt32 = 0x0000_0004
+
+    /// MOV CRn, r32 (0F 22) and MOV r32, CRn (0F 20).
+    func moveControlRegister(_ i: DecodedInstruction, toControl: Bool) throws(Fault) {
+        let r = i.rm
+        if !toControl {
+            let v: UInt32
+            switch i.reg {
+            case 0: v = cr0
+            case 2: v = cr2
+            case 3: v = cr3
+            case 4: v = cr4
+            default: throw Fault.ud
+            }
+            set32(r, v)
+            return
+        }
+        let v = get32(r)
+        switch i.reg {
+        case 0:
+            // PG without PE, or NW without CD, is #GP(0) (SDM Vol. 3 §2.5).
+            if v & 0x8000_0000 != 0 && v & 1 == 0 { throw Fault.gp() }
+            if v & 0x2000_0000 != 0 && v & 0x4000_0000 == 0 { throw Fault.gp() }
+            cr0 = (v & CPU.cr0Writable) | 0x10
+            memory.flushTLB()
+        case 2: cr2 = v
+        case 3:
+            cr3 = v
+            memory.flushTLB()
+        case 4:
+            if v & ~CPU.cr4Writable != 0 { throw Fault.gp() }
+            cr4 = v
+        default: throw Fault.ud
+        }
+    }
+
+    /// MOV DRn (0F 21, 0F 23). DR4/DR5 alias DR6/DR7 while CR4.DE is clear.
+    func moveDebugRegister(_ i: DecodedInstruction, toDebug: Bool) {
+        let n = i.reg == 4 ? 6 : i.reg == 5 ? 7 : i.reg
+        if toDebug {
+            var v = get32(i.rm)
+            if n == 6 { v = (v & 0x0000_E00F) | 0xFFFF_0FF0 }
+            if n == 7 { v = (v & 0xFFFF_2BFF) | 0x400 }
+            debugRegisters[n] = v
+        } else {
+            set32(i.rm, debugRegisters[n])
+        }
+    }
+
+    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG.
+    func group7(_ i: DecodedInstruction) throws(Fault) {
+        switch i.reg {
+        case 0, 1, 2, 3:
+            guard !i.registerForm else { throw Fault.ud }
+            let ea = effectiveAddress(i)
+            let baseOffset = i.address32 ? ea &+ 2 : (ea &+ 2) & 0xFFFF
+            if i.reg < 2 {
+                let table = i.reg == 0 ? gdtr : idtr
+                let base = i.operandSize == 2 ? table.base & 0x00FF_FFFF : table.base
+                try writeMemory(segment: Int(i.segment), offset: ea, size: 2, UInt32(table.limit))
+                try writeMemory(segment: Int(i.segment), offset: baseOffset, size: 4, base)
+            } else {
+                let limit = UInt16(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: ea, size: 2))
+                var base = try readMemory(segment: Int(i.segment), offset: baseOffset, size: 4)
+                if i.operandSize == 2 { base &= 0x00FF_FFFF }
+                if i.reg == 2 { gdtr = DescriptorTableRegister(base: base, limit: limit) } else { idtr = DescriptorTableRegister(base: base, limit: limit) }
+            }
+        case 4: // SMSW
+            if i.registerForm { setReg(i.rm, size: i.operandSize, cr0 & CPU.mask(i.operandSize)) } else { try writeRM(i, size: 2, cr0) }
+        case 6: // LMSW: loads PE, MP, EM, TS and cannot clear PE
+            let v = try readRM(i, size: 2)
+            cr0 = (cr0 & ~0xE) | (v & 0xF) | (cr0 & 1)
+        case 7: // INVLPG
+            guard !i.registerForm else { throw Fault.ud }
+            memory.flushTLB()
+        default:
+            throw Fault.ud
+        }
+    }
+
+    /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
+    /// Leaf 1 EDX: TSC (4), MSR (5), CMOV (15). A basic leaf above the maximum
+    /// returns the highest basic leaf, as Intel processors do.
+    func cpuid() {
+        let leaf = get32(Reg.eax)
+        var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
+        switch leaf {
+        case 0:
+            a = 1
+            b = 0x756E_6547 // "Genu"
+            d = 0x4965_6E69 // "ineI"
+            c = 0x6C65_746E // "ntel"
+        case 0x8000_0000:
+            a = 0x8000_0000
+        case 0x8000_0001...:
+            break
+        default:
+            a = 0x0000_0611 // family 6, model 1, stepping 1
+            d = 1 << 4 | 1 << 5 | 1 << 15
+        }
+        set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
+    }
+
+    /// The time-stamp counter counts retired instructions, so it is deterministic.
+    var timeStampCounter: UInt64 { instructionCount &+ tscOffset }
+
+    func rdtsc() {
+        let t = timeStampCounter
+        set32(Reg.eax, UInt32(truncatingIfNeeded: t))
+        set32(Reg.edx, UInt32(truncatingIfNeeded: t >> 32))
+    }
+
+    /// RDMSR/WRMSR: IA32_TIME_STAMP_COUNTER (10H) is the one MSR implemented so far;
+    /// any other raises #GP(0).
+    func modelSpecificRegister(write: Bool) throws(Fault) {
+        guard get32(Reg.ecx) == 0x10 else { throw Fault.gp() }
+        if write {
+            let v = UInt64(get32(Reg.edx)) << 32 | UInt64(get32(Reg.eax))
+            tscOffset = v &- instructionCount
+        } else {
+            rdtsc()
+        }
+    }
+
+    /// IN and OUT (E4-E7, EC-EF). OUT ends the current run so the board can
+    /// react before the next instruction.
+    func inputOutput(_ i: DecodedInstruction) {
+        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+        let port = i.opcode >= 0xEC ? get16(Reg.edx) : UInt16(i.immediate & 0xFF)
+        if i.opcode & 2 == 0 {
+            setReg(Reg.eax, size: size, bus.portIn(port, size: size) & CPU.mask(size))
+        } else {
+            bus.portOut(port, size: size, value: getReg(Reg.eax, size: size))
+            stopRequested = true
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// Exception and interrupt delivery (SDM Vol. 3 ch. 6; real mode: §20.1.4,
+/// "Interrupt and Exception Handling" through the interrupt vector table).
+///
+/// Faults restore EIP to the faulting instruction before delivery; traps and
+/// software interrupts deliver with EIP after the instruction. A fault raised
+/// while delivering another is combined by the SDM's Table 6-5: contributory
+/// after contributory (or after #PF) becomes #DF, and a fault while delivering
+/// #DF shuts the processor down (triple fault).
+extension CPU {
+    /// Real-mode delivery: push FLAGS, CS, IP; clear IF, TF and AC; jump through the IVT.
+    func deliverInterrupt(vector: UInt8) throws(Fault) {
+        let entry = UInt32(vector) &* 4
+        if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
+        let offset = memory.read16(idtr.base &+ entry)
+        let selector = memory.read16(idtr.base &+ entry &+ 2)
+        let sp = stackPointer
+        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- 6) & stackMask(), size: 6)
+        try push(eflags & 0xFFFF, size: 2)
+        try push(UInt32(segments[SegmentIndex.cs].selector), size: 2)
+        try push(eip & 0xFFFF, size: 2)
+        flags.bits &= ~(LazyFlags.intf | LazyFlags.tf | LazyFlags.ac | LazyFlags.rf)
+        var cs = segments[SegmentIndex.cs]
+        cs.selector = selector
+        cs.base = UInt32(selector) << 4
+        segments[SegmentIndex.cs] = cs
+        eip = UInt32(offset)
+        halted = false
+    }
+
+    /// Classes of SDM Vol. 3 Table 6-4.
+    private static func isContributory(_ v: UInt8) -> Bool {
+        v == Fault.divideError || (v >= Fault.invalidTSS && v <= Fault.generalProtection)
+    }
+
+    /// Delivers an exception raised by an instruction, escalating to #DF or a
+    /// triple fault when delivery itself faults.
+    func deliverException(_ fault: Fault) {
+        var current = fault
+        while true {
+            do throws(Fault) {
+                try deliverInterrupt(vector: current.vector)
+                return
+            } catch {
+                if current.vector == Fault.doubleFault {
+                    shutdown = true
+                    return
+                }
+                let first = current.vector
+                let second = error.vector
+                let contributoryPair = CPU.isContributory(first) && CPU.isContributory(second)
+                let pageFaultPair = first == Fault.pageFault && (second == Fault.pageFault || CPU.isContributory(second))
+                current = contributoryPair || pageFaultPair ? Fault(Fault.doubleFault, errorCode: 0) : error
+            }
+        }
+    }
+
+    /// INTR: acknowledge the interrupt controller and deliver its vector.
+    func deliverExternalInterrupt() {
+        let vector = bus.acknowledgeInterrupt()
+        do throws(Fault) {
+            try deliverInterrupt(vector: vector)
+        } catch {
+            deliverException(error)
+        }
+    }
+}

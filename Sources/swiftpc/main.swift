@@ -1,0 +1,117 @@
+import Devices
+import Foundation
+import Machine
+
+/// The command line, in QEMU's spelling where QEMU has one.
+let usage = """
+usage: swiftpc [options]
+  -bios FILE           ROM image ending at 0xFFFFF (default: the embedded self-test ROM)
+  -m SIZE              RAM size, e.g. 32M or 1G (default 32M)
+  -serial DEV          first UART: stdio, null or file:PATH (default stdio)
+  -debugcon DEV        port 0xE9 console: stdio, null or file:PATH (default stdio)
+  -d CLASSES           trace: in_asm (instructions), cpu (registers), comma-separated
+  -D FILE              write the trace to FILE instead of stderr
+  -icount-limit N      stop after N instructions
+  -post                show POST codes written to port 0x80 on stderr
+  -nographic, -display none, -no-reboot   accepted for QEMU compatibility
+  -h, --help           this text
+"""
+
+struct UsageError: Error, CustomStringConvertible { var description: String }
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("swiftpc: \(message)\n".data(using: .utf8)!)
+    exit(2)
+}
+
+func parseSize(_ text: String) -> Int? {
+    var digits = text
+    var unit = 1 << 20
+    if let last = text.last, last.isLetter {
+        digits = String(text.dropLast())
+        switch last {
+        case "K", "k": unit = 1 << 10
+        case "M", "m": unit = 1 << 20
+        case "G", "g": unit = 1 << 30
+        default: return nil
+        }
+    }
+    guard let n = Int(digits), n > 0, n <= (1 << 40) / unit else { return nil }
+    return n * unit
+}
+
+var configuration = MachineConfiguration()
+var serialSpec = "stdio", debugconSpec = "stdio"
+var trace = InstructionTrace()
+var traceFile: String?
+var instructionLimit: UInt64?
+var showPOST = false
+
+var arguments = CommandLine.arguments.dropFirst()
+func value(for option: String) -> String {
+    guard let v = arguments.popFirst() else { fail("option \(option) needs a value") }
+    return v
+}
+while let option = arguments.popFirst() {
+    switch option {
+    case "-bios":
+        let path = value(for: option)
+        guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read BIOS image '\(path)'") }
+        configuration.bios = [UInt8](data)
+    case "-m":
+        let text = value(for: option)
+        guard let size = parseSize(text) else { fail("invalid memory size '\(text)'") }
+        configuration.memorySize = size
+    case "-serial": serialSpec = value(for: option)
+    case "-debugcon": debugconSpec = value(for: option)
+    case "-d":
+        do { trace = try InstructionTrace(classes: value(for: option)) } catch { fail(error.description) }
+    case "-D": traceFile = value(for: option)
+    case "-icount-limit":
+        let text = value(for: option)
+        guard let n = UInt64(text) else { fail("invalid instruction count '\(text)'") }
+        instructionLimit = n
+    case "-post": showPOST = true
+    case "-nographic", "-no-reboot": break
+    case "-display": _ = value(for: option)
+    case "-h", "--help", "-help":
+        print(usage)
+        exit(0)
+    default: fail("unknown option '\(option)' (try -h)")
+    }
+}
+
+// One StdioBackend is shared when both consoles go to stdio, so their output interleaves in order.
+var stdio: StdioBackend?
+func backend(_ spec: String) -> CharacterBackend {
+    if spec == "stdio" {
+        if stdio == nil { stdio = StdioBackend() }
+        return stdio!
+    }
+    do { return try CharacterBackends.make(spec: spec) } catch { fail("\(error)") }
+}
+configuration.serial = backend(serialSpec)
+configuration.debugConsole = backend(debugconSpec)
+if showPOST { configuration.postCodes = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO) }
+
+let machine: Machine
+do { machine = try Machine(configuration: configuration) } catch { fail("\(error)") }
+let traceOutput: CharacterBackend
+if let traceFile {
+    do { traceOutput = try FileBackend(path: traceFile) } catch { fail("\(error)") }
+} else {
+    traceOutput = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO)
+}
+trace.install(on: machine, output: traceOutput)
+
+let summary = machine.run(instructionLimit: instructionLimit)
+traceOutput.flush()
+let mips = (summary.mips * 10).rounded() / 10
+let seconds = (summary.seconds * 1000).rounded() / 1000
+let line = "swiftpc: \(summary.instructions) instructions in \(seconds) s (\(mips) MIPS); \(summary.reason)\n"
+FileHandle.standardError.write(line.data(using: .utf8)!)
+switch summary.reason {
+case .debugExit(let status): exit(status)
+case .shutdown: exit(1)
+default: exit(0)
+}
