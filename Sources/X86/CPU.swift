@@ -41,15 +41,22 @@ public final class CPU {
     @exclusivity(unchecked) var faultDepth = 0
     @exclusivity(unchecked) public internal(set) var shutdown = false
 
-    public let memory: MemoryAccess
+    /// Owned by the board, which outlives the CPU; unowned(unsafe) keeps
+    /// retain/release off every memory access.
+    public unowned(unsafe) let memory: MemoryAccess
     public let decodeCache: DecodeCache
+    let tlb: TLBView
     public unowned(unsafe) let bus: CPUBus
     /// When set, each instruction is described here before it executes.
-    public var tracer: ((CPU, DecodedInstruction) -> Void)?
+    public var tracer: ((CPU, DecodedInstruction) -> Void)? {
+        didSet { tracing = tracer != nil }
+    }
+    @exclusivity(unchecked) var tracing = false
 
     public init(bus: CPUBus, memory: MemoryAccess) {
         self.bus = bus
         self.memory = memory
+        tlb = TLBView(memory)
         registers = UnsafeMutableRawPointer.allocate(byteCount: 16 * 8, alignment: 16)
         registers.initializeMemory(as: UInt8.self, repeating: 0, count: 16 * 8)
         segments = UnsafeMutablePointer<SegmentRegister>.allocate(capacity: 6)

@@ -11,8 +11,8 @@ extension CPU {
     func deliverInterrupt(vector: UInt8) throws(Fault) {
         let entry = UInt32(vector) &* 4
         if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
-        let offset = memory.read16(idtr.base &+ entry)
-        let selector = memory.read16(idtr.base &+ entry &+ 2)
+        let offset = readLinear16(idtr.base &+ entry)
+        let selector = readLinear16(idtr.base &+ entry &+ 2)
         let sp = stackPointer
         _ = try linear(segment: SegmentIndex.ss, offset: (sp &- 6) & stackMask(), size: 6)
         try push(eflags & 0xFFFF, size: 2)

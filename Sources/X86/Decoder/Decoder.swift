@@ -9,7 +9,7 @@ extension CPU {
         var d = DecodedInstruction()
         var pos: UInt32 = 0
         @inline(__always) func next() -> UInt8 {
-            let b = memory.read8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
+            let b = readLinear8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
             pos &+= 1
             return b
         }

@@ -51,12 +51,10 @@ extension CPU {
         let op = Int(i.opcode >> 3) & 7
         switch i.opcode & 7 {
         case 0:
-            let s = UInt32(get8(i.reg))
-            try modifyRM(i, size: 1) { alu(op, $0, s, size: 1) }
+            try aluRM(i, op: op, source: UInt32(get8(i.reg)), size: 1)
         case 1:
             let size = i.operandSize
-            let s = getReg(i.reg, size: size)
-            try modifyRM(i, size: size) { alu(op, $0, s, size: size) }
+            try aluRM(i, op: op, source: getReg(i.reg, size: size), size: size)
         case 2:
             let s = try readRM(i, size: 1)
             if let r = alu(op, UInt32(get8(i.reg)), s, size: 1) { set8(i.reg, UInt8(truncatingIfNeeded: r)) }
@@ -78,8 +76,18 @@ extension CPU {
     @inline(__always) func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
         let size = i.opcode & 1 == 0 ? 1 : i.operandSize
         let s = i.immediate & CPU.mask(size)
-        let op = i.reg
-        try modifyRM(i, size: size) { alu(op, $0, s, size: size) }
+        try aluRM(i, op: i.reg, source: s, size: size)
+    }
+
+    /// ALU operation on the r/m operand, written out rather than through
+    /// `modifyRM` because a closure here costs a retain per instruction.
+    @inline(__always) func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt32, size: Int) throws(Fault) {
+        if i.registerForm {
+            if let r = alu(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
+            return
+        }
+        let a = try operandAddress(i, size: size)
+        if let r = alu(op, readLinear(a, size: size), s, size: size) { writeLinear(a, size: size, r) }
     }
 
     @inline(__always) func test(_ d: UInt32, _ s: UInt32, size: Int) {
@@ -104,7 +112,12 @@ extension CPU {
     /// Groups 4 and 5 (FE/FF) /0 and /1.
     func incDecRM(_ i: DecodedInstruction, size: Int) throws(Fault) {
         let dec = i.reg == 1
-        try modifyRM(i, size: size) { incDec($0, decrement: dec, size: size) }
+        if i.registerForm {
+            setReg(i.rm, size: size, incDec(getReg(i.rm, size: size), decrement: dec, size: size))
+            return
+        }
+        let a = try operandAddress(i, size: size)
+        writeLinear(a, size: size, incDec(readLinear(a, size: size), decrement: dec, size: size))
     }
 
     /// CBW/CWDE (98) and CWD/CDQ (99).

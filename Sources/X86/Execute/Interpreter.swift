@@ -31,7 +31,7 @@ extension CPU {
             let ip = eip
             instructionStart = ip
             let linearIP = cs.base &+ ip
-            let phys = memory.translate(linearIP)
+            let phys = translate(linearIP)
             let tag = UInt64(phys) | (cs.big ? 1 << 32 : 0)
             let slot = Int(phys) & DecodeCache.mask
             if cache.tags[slot] != tag {
@@ -41,7 +41,7 @@ extension CPU {
             let next = ip &+ UInt32(i.length)
             eip = cs.big ? next : next & 0xFFFF
             let singleStep = flags.bits & LazyFlags.tf != 0
-            if let tracer { tracer(self, i) }
+            if tracing { tracer?(self, i) }
             do throws(Fault) {
                 if next &- 1 > cs.limit || ip > cs.limit { throw Fault.gp() }
                 try execute(i)
@@ -64,7 +64,7 @@ extension CPU {
         let d = decode(linear: linear, ipOffset: ip, ipMask: big ? 0xFFFF_FFFF : 0xFFFF, default32: big)
         decodeCache.entries[slot] = d
         let phys = UInt32(truncatingIfNeeded: tag)
-        let lastPhys = memory.translate(linear &+ UInt32(max(Int(d.length), 1) - 1))
+        let lastPhys = translate(linear &+ UInt32(max(Int(d.length), 1) - 1))
         if memory.readMap[Int(phys >> 12)] != nil && memory.readMap[Int(lastPhys >> 12)] != nil
             && lastPhys >> 12 == phys >> 12 {
             memory.markCodePage(Int(phys >> 12))

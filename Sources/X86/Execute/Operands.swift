@@ -32,22 +32,22 @@ extension CPU {
     }
 
     @inline(__always) func readMemory(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
-        memory.read(try linear(segment: s, offset: offset, size: size), size: size)
+        readLinear(try linear(segment: s, offset: offset, size: size), size: size)
     }
 
     @inline(__always) func writeMemory(segment s: Int, offset: UInt32, size: Int, _ v: UInt32) throws(Fault) {
-        memory.write(try linear(segment: s, offset: offset, size: size), size: size, v)
+        writeLinear(try linear(segment: s, offset: offset, size: size), size: size, v)
     }
 
     /// The r/m operand (register or memory) of `size` bytes.
     @inline(__always) func readRM(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
         if i.registerForm { return getReg(i.rm, size: size) }
-        return memory.read(try operandAddress(i, size: size), size: size)
+        return readLinear(try operandAddress(i, size: size), size: size)
     }
 
     @inline(__always) func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt32) throws(Fault) {
         if i.registerForm { setReg(i.rm, size: size, v); return }
-        memory.write(try operandAddress(i, size: size), size: size, v)
+        writeLinear(try operandAddress(i, size: size), size: size, v)
     }
 
     /// Read-modify-write of the r/m operand: `body` maps the old value to the new one,
@@ -58,7 +58,7 @@ extension CPU {
             return
         }
         let a = try operandAddress(i, size: size)
-        if let r = try body(memory.read(a, size: size)) { memory.write(a, size: size, r) }
+        if let r = try body(readLinear(a, size: size)) { writeLinear(a, size: size, r) }
     }
 
     // MARK: Stack (SDM Vol. 1 §6.2)
@@ -77,14 +77,14 @@ extension CPU {
 
     @inline(__always) func push(_ v: UInt32, size: Int) throws(Fault) {
         let sp = (stackPointer &- UInt32(size)) & stackMask()
-        memory.write(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
+        writeLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
         setStackPointer(sp)
     }
 
     /// Reads the value `depth` bytes above the stack top without popping it.
     @inline(__always) func peek(size: Int, depth: UInt32 = 0) throws(Fault) -> UInt32 {
         let sp = (stackPointer &+ depth) & stackMask()
-        return memory.read(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size)
+        return readLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size)
     }
 
     @inline(__always) func pop(size: Int) throws(Fault) -> UInt32 {

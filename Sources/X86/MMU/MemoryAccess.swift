@@ -21,7 +21,9 @@ public final class MemoryAccess {
     let writeTags: UnsafeMutablePointer<UInt32>
     let writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
 
-    @exclusivity(unchecked) public private(set) var a20Mask: UInt32 = 0xFFFF_FFFF
+    /// The A20 gate as an address mask, behind a pointer the CPU reads directly.
+    let a20: UnsafeMutablePointer<UInt32>
+    public var a20Mask: UInt32 { a20.pointee }
     @exclusivity(unchecked) public var tlbMisses: UInt64 = 0
     public unowned(unsafe) var bus: CPUBus!
     unowned(unsafe) var decodeCache: DecodeCache!
@@ -31,6 +33,8 @@ public final class MemoryAccess {
         readMap.initialize(repeating: nil, count: MemoryAccess.pageCount)
         writeMap = .allocate(capacity: MemoryAccess.pageCount)
         writeMap.initialize(repeating: nil, count: MemoryAccess.pageCount)
+        a20 = .allocate(capacity: 1)
+        a20.initialize(to: 0xFFFF_FFFF)
         codePages = .allocate(capacity: MemoryAccess.pageCount)
         codePages.initialize(repeating: 0, count: MemoryAccess.pageCount)
         readTags = .allocate(capacity: MemoryAccess.tlbSize)
@@ -44,7 +48,7 @@ public final class MemoryAccess {
     }
 
     deinit {
-        readMap.deallocate(); writeMap.deallocate(); codePages.deallocate()
+        readMap.deallocate(); writeMap.deallocate(); codePages.deallocate(); a20.deallocate()
         readTags.deallocate(); writeTags.deallocate()
         readAddends.deallocate(); writeAddends.deallocate()
     }
@@ -70,7 +74,7 @@ public final class MemoryAccess {
 
     public func setA20(enabled: Bool) {
         let mask: UInt32 = enabled ? 0xFFFF_FFFF : 0xFFEF_FFFF
-        if mask != a20Mask { a20Mask = mask; flushTLB() }
+        if mask != a20.pointee { a20.pointee = mask; flushTLB() }
     }
 
     public func flushTLB() {
@@ -81,7 +85,7 @@ public final class MemoryAccess {
     // MARK: Linear to physical
 
     /// Real mode and unpaged protected mode: linear is physical, through the A20 gate.
-    @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & a20Mask }
+    @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & a20.pointee }
 
     // MARK: Fast paths
 
