@@ -1,0 +1,126 @@
+import Devices
+import XCTest
+import X86
+@testable import Machine
+
+/// The board of issue 2: memory map, A20, the I/O bus and its devices, the run loop.
+final class BoardTests: XCTestCase {
+    /// A 64 KiB ROM whose reset vector jumps to `code` placed at F000:0000.
+    static func rom(_ code: [UInt8]) -> [UInt8] {
+        var image = [UInt8](repeating: 0xFF, count: 0x10000)
+        image.replaceSubrange(0..<code.count, with: code)
+        image.replaceSubrange(0xFFF0..<0xFFF5, with: [0xEA, 0x00, 0x00, 0x00, 0xF0]) // jmp F000:0000
+        return image
+    }
+
+    func machine(_ code: [UInt8], memory: Int = 4 << 20) throws -> (Machine, BufferBackend) {
+        var c = MachineConfiguration()
+        c.memorySize = memory
+        c.bios = BoardTests.rom(code)
+        let console = BufferBackend()
+        c.debugConsole = console
+        c.serial = console
+        return (try Machine(configuration: c), console)
+    }
+
+    func testResetVectorAndBIOSMapping() throws {
+        let (m, _) = try machine([0xF4])
+        XCTAssertEqual(m.cpu.segments[SegmentIndex.cs].base &+ m.cpu.eip, 0xFFFF_FFF0)
+        XCTAssertEqual(m.access.readPhysical8(0xFFFF0), 0xEA, "BIOS top below 1 MiB")
+        XCTAssertEqual(m.access.readPhysical8(0xFFFF_FFF0), 0xEA, "BIOS alias below 4 GiB")
+        XCTAssertEqual(m.access.readPhysical8(0xF0000), 0xF4)
+        XCTAssertEqual(m.run(instructionLimit: 100).reason, .halted)
+    }
+
+    func testHolesAndOpenBus() throws {
+        // mov ax,0xA000; mov ds,ax; mov byte [0],0x55; mov al,[0]; out 0xE9,al;
+        // mov ax,0x5000 (beyond 4 MiB? no: 0x50000 is RAM) ; hlt
+        let code: [UInt8] = [0xB8, 0x00, 0xA0, 0x8E, 0xD8, 0xC6, 0x06, 0x00, 0x00, 0x55, 0xA0, 0x00, 0x00, 0xE6, 0xE9, 0xF4]
+        let (m, console) = try machine(code)
+        XCTAssertEqual(m.run(instructionLimit: 100).reason, .halted)
+        XCTAssertEqual(console.output, [0xFF], "the VGA window is a hole on this board: open bus")
+        XCTAssertEqual(m.access.readPhysical8(0x7F_FFFF), 0xFF, "beyond RAM reads all-ones")
+        m.access.writePhysical8(0x1000, 0x12)
+        XCTAssertEqual(m.access.readPhysical8(0x1000), 0x12)
+    }
+
+    func testUnclaimedPortsReadAllOnes() throws {
+        // in al,0x60 ; out 0xE9,al ; in ax,dx (dx=0x1234) ; out 0xE9,al ; hlt
+        let code: [UInt8] = [0xE4, 0x60, 0xE6, 0xE9, 0xBA, 0x34, 0x12, 0xED, 0xE6, 0xE9, 0xF4]
+        let (m, console) = try machine(code)
+        _ = m.run(instructionLimit: 100)
+        XCTAssertEqual(console.output, [0xFF, 0xFF])
+        XCTAssertEqual(m.io.read(0x1234, size: 4), 0xFFFF_FFFF)
+        XCTAssertEqual(m.io.read(0x1234, size: 2), 0xFFFF)
+    }
+
+    func testA20GateThroughPort92() throws {
+        // With A20 off, FFFF:0010 wraps to 0000:0000.
+        // mov ax,0xFFFF; mov ds,ax; in al,0x92; and al,0xFD; out 0x92,al;
+        // mov byte [0x10],0x77; xor ax,ax; mov es,ax; mov al,[es:0]; out 0xE9,al; hlt
+        let code: [UInt8] = [0xB8, 0xFF, 0xFF, 0x8E, 0xD8, 0xE4, 0x92, 0x24, 0xFD, 0xE6, 0x92,
+                             0xC6, 0x06, 0x10, 0x00, 0x77, 0x31, 0xC0, 0x8E, 0xC0, 0x26, 0xA0, 0x00, 0x00,
+                             0xE6, 0xE9, 0xF4]
+        let (m, console) = try machine(code)
+        _ = m.run(instructionLimit: 100)
+        XCTAssertEqual(console.output, [0x77])
+        XCTAssertEqual(m.access.readPhysical8(0x100000), 0x00, "the store went to 0, not to 1 MiB")
+        XCTAssertFalse(m.systemControl.a20Enabled)
+    }
+
+    func testDebugExitEndsTheRunWithItsStatus() throws {
+        // mov al,0x21; out 0xE9,al; mov al,3; out 0xF4,al; jmp $
+        let (m, console) = try machine([0xB0, 0x21, 0xE6, 0xE9, 0xB0, 0x03, 0xE6, 0xF4, 0xEB, 0xFE])
+        let summary = m.run(instructionLimit: 1000)
+        XCTAssertEqual(summary.reason, .debugExit(7))
+        XCTAssertEqual(summary.instructions, 5, "the reset jump and four more")
+        XCTAssertEqual(console.text, "!")
+    }
+
+    func testPOSTCodesAndSerialTransmit() throws {
+        // mov al,0x42; out 0x80,al; mov dx,0x3FD; in al,dx (LSR); mov dx,0x3F8; mov al,'S'; out dx,al; hlt
+        let code: [UInt8] = [0xB0, 0x42, 0xE6, 0x80, 0xBA, 0xFD, 0x03, 0xEC, 0xBA, 0xF8, 0x03, 0xB0, 0x53, 0xEE, 0xF4]
+        let (m, console) = try machine(code)
+        _ = m.run(instructionLimit: 100)
+        XCTAssertEqual(m.postCodes.lastCode, 0x42)
+        XCTAssertEqual(m.cpu.get8(Reg.eax), 0x53)
+        XCTAssertEqual(console.text, "S")
+    }
+
+    func testInstructionLimitAndTripleFault() throws {
+        let (loop, _) = try machine([0xEB, 0xFE])
+        let s = loop.run(instructionLimit: 12345)
+        XCTAssertEqual(s.reason, .instructionLimit)
+        XCTAssertEqual(s.instructions, 12345)
+        // lidt [limit 0]; int 0x21 -> #GP -> #DF -> shutdown
+        var code: [UInt8] = [0x2E, 0x0F, 0x01, 0x1E, 0x10, 0x00, 0xCD, 0x21, 0xF4]
+        code += [UInt8](repeating: 0x90, count: 0x10 - code.count) + [0, 0, 0, 0, 0, 0]
+        let (m, _) = try machine(code)
+        XCTAssertEqual(m.run(instructionLimit: 100).reason, .shutdown)
+    }
+
+    func testConfigurationErrors() {
+        var c = MachineConfiguration()
+        c.memorySize = 1 << 20
+        XCTAssertThrowsError(try Machine(configuration: c)) { XCTAssertTrue("\($0)".contains("memory size")) }
+        c.memorySize = 16 << 20
+        c.bios = []
+        XCTAssertThrowsError(try Machine(configuration: c)) { XCTAssertTrue("\($0)".contains("BIOS image")) }
+    }
+
+    func testRunsAreDeterministic() throws {
+        func run() throws -> (UInt64, String, UInt32) {
+            let (m, console) = try machine(BoardTests.checksumLoop)
+            let s = m.run(instructionLimit: 1_000_000)
+            return (s.instructions, console.text, m.cpu.get32(Reg.eax))
+        }
+        let a = try run(), b = try run()
+        XCTAssertEqual(a.0, b.0)
+        XCTAssertEqual(a.1, b.1)
+        XCTAssertEqual(a.2, b.2)
+    }
+
+    /// mov ecx,100000; xor eax,eax; l: add eax,ecx; rol eax,3; loop l (32-bit ECX); rdtsc-free; hlt
+    static let checksumLoop: [UInt8] = [0x66, 0xB9, 0xA0, 0x86, 0x01, 0x00, 0x66, 0x31, 0xC0,
+                                        0x66, 0x01, 0xC8, 0x66, 0xC1, 0xC0, 0x03, 0x67, 0xE2, 0xF6, 0xF4]
+}

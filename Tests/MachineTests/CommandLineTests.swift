@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// The `swiftpc` program as a user meets it: options, error lines, exit status.
+final class CommandLineTests: XCTestCase {
+    /// The `swiftpc` built beside this test bundle (in the same products directory).
+    var swiftpc: URL {
+        let bundle = Bundle(for: CommandLineTests.self).bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("swiftpc") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = swiftpc
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func tempFile(_ bytes: [UInt8]) throws -> String {
+        let path = NSTemporaryDirectory() + "swiftpc-test-\(UUID().uuidString).bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testBadInputGetsOneLineAndStatus2() throws {
+        let cases: [([String], String)] = [
+            (["-frobnicate"], "unknown option '-frobnicate'"),
+            (["-bios", "/nonexistent/rom.bin"], "cannot read BIOS image '/nonexistent/rom.bin'"),
+            (["-bios"], "option -bios needs a value"),
+            (["-m", "lots"], "invalid memory size 'lots'"),
+            (["-m", "1M"], "memory size 1 MiB is out of range"),
+            (["-serial", "tcp:nowhere"], "unknown character device"),
+            (["-debugcon", "file:/nonexistent/dir/log"], "cannot open '/nonexistent/dir/log'"),
+            (["-d", "everything"], "unknown trace class 'everything'"),
+            (["-icount-limit", "-5"], "invalid instruction count '-5'"),
+        ]
+        for (arguments, message) in cases {
+            let r = try run(arguments)
+            XCTAssertEqual(r.status, 2, "\(arguments)")
+            XCTAssertTrue(r.stderr.hasPrefix("swiftpc: ") && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(arguments): one line")
+        }
+    }
+
+    func testRunsAROMAndReportsTheExitStatus() throws {
+        // mov al,'o'; out 0xE9,al; mov dx,0x3F8; mov al,'k'; out dx,al; mov al,2; out 0xF4,al
+        var image = [UInt8](repeating: 0xFF, count: 0x10000)
+        let code: [UInt8] = [0xB0, 0x6F, 0xE6, 0xE9, 0xBA, 0xF8, 0x03, 0xB0, 0x6B, 0xEE, 0xB0, 0x02, 0xE6, 0xF4]
+        image.replaceSubrange(0..<code.count, with: code)
+        image.replaceSubrange(0xFFF0..<0xFFF5, with: [0xEA, 0x00, 0x00, 0x00, 0xF0])
+        let rom = try tempFile(image)
+        defer { try? FileManager.default.removeItem(atPath: rom) }
+        let r = try run(["-bios", rom, "-m", "8M"])
+        XCTAssertEqual(r.status, 5, "isa-debug-exit: (2 << 1) | 1")
+        XCTAssertEqual(r.stdout, "ok")
+        XCTAssertTrue(r.stderr.contains("swiftpc: 8 instructions in"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("MIPS"), r.stderr)
+
+        let trace = NSTemporaryDirectory() + "swiftpc-trace-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: trace) }
+        let t = try run(["-bios", rom, "-d", "in_asm,cpu", "-D", trace, "-icount-limit", "3", "-debugcon", "null"])
+        XCTAssertEqual(t.status, 0)
+        XCTAssertTrue(t.stderr.contains("instruction limit reached"), t.stderr)
+        let text = try String(contentsOfFile: trace, encoding: .utf8)
+        XCTAssertTrue(text.contains("F000:FFF0  EA000000F0"), text)
+        XCTAssertTrue(text.contains("F000:0000  B06F"), text)
+        XCTAssertTrue(text.contains("EAX=00000000 ECX=00000000 EDX=00000600"), text)
+        XCTAssertEqual(text.split(separator: "\n").count, 6, "three instructions, two lines each")
+    }
+}
