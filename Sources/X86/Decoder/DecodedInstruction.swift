@@ -2,24 +2,66 @@
 /// effective-address recipe and the immediates, in 24 bytes so that the decode
 /// cache stays small (DESIGN.md, "The hot path").
 public struct DecodedInstruction {
-    /// 0x000-0x0FF: one-byte opcode map; 0x100-0x1FF: two-byte map (0F xx).
-    public var opcode: UInt16 = 0
-    public var length: UInt8 = 0
-    public var modrm: UInt8 = 0
-    public var prefixes: UInt8 = 0
-    /// The segment of a DS-default access: the override prefix if any, else the
-    /// default of the addressing form (SS for BP/SP bases).
-    public var segment: UInt8 = 3
-    /// Effective-address base and index registers (`DecodedInstruction.noRegister` when absent) and scale shift.
-    public var base: UInt8 = noRegister
-    public var index: UInt8 = noRegister
-    public var scale: UInt8 = 0
-    /// Set when an instruction has a segment-override prefix.
-    public var hasSegmentOverride: Bool = false
+    // The fields are packed into whole words, with accessors below: a struct of
+    // byte fields is passed between functions by reassembling it byte by byte
+    // into registers, which cost more than the instructions it describes.
+    @usableFromInline var word: UInt64 = 0xFFFF_0300_0000_0000
     public var displacement: UInt32 = 0
     public var immediate: UInt32 = 0
+    @usableFromInline var extra: UInt32 = 0
+
+    /// 0x000-0x0FF: one-byte opcode map; 0x100-0x1FF: two-byte map (0F xx).
+    @inline(__always) public var opcode: UInt16 {
+        get { UInt16(truncatingIfNeeded: word) }
+        set { word = (word & ~0xFFFF) | UInt64(newValue) }
+    }
+    @inline(__always) public var length: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 16) }
+        set { setByte(2, newValue) }
+    }
+    @inline(__always) public var modrm: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 24) }
+        set { setByte(3, newValue) }
+    }
+    @inline(__always) public var prefixes: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 32) }
+        set { setByte(4, newValue) }
+    }
+    /// The segment of a DS-default access: the override prefix if any, else the
+    /// default of the addressing form (SS for BP/SP bases).
+    @inline(__always) public var segment: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 40) }
+        set { setByte(5, newValue) }
+    }
+    /// Effective-address base and index registers (`noRegister` when absent).
+    @inline(__always) public var base: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 48) }
+        set { setByte(6, newValue) }
+    }
+    @inline(__always) public var index: UInt8 {
+        get { UInt8(truncatingIfNeeded: word >> 56) }
+        set { setByte(7, newValue) }
+    }
+    /// Scale shift of the index (0-3).
+    @inline(__always) public var scale: UInt8 {
+        get { UInt8(truncatingIfNeeded: extra) & 3 }
+        set { extra = (extra & ~3) | UInt32(newValue & 3) }
+    }
+    /// Set when an instruction has a segment-override prefix.
+    @inline(__always) public var hasSegmentOverride: Bool {
+        get { extra & 4 != 0 }
+        set { extra = newValue ? extra | 4 : extra & ~4 }
+    }
     /// ENTER's nesting level, or the selector of a far pointer.
-    public var immediate2: UInt16 = 0
+    @inline(__always) public var immediate2: UInt16 {
+        get { UInt16(truncatingIfNeeded: extra >> 16) }
+        set { extra = (extra & 0xFFFF) | UInt32(newValue) << 16 }
+    }
+
+    @inline(__always) mutating func setByte(_ n: Int, _ v: UInt8) {
+        let shift = UInt64(n * 8)
+        word = (word & ~(0xFF << shift)) | UInt64(v) << shift
+    }
 
     public static let noRegister: UInt8 = 0xFF
 

@@ -71,12 +71,22 @@ extension CPU {
         setReg(i.reg, size: size, old)
     }
 
-    /// XADD (0F C0, C1): the destination gets the sum, the register the old destination.
+    /// XADD (0F C0, C1): the register gets the old destination first and the
+    /// destination the sum last, so `xadd r, r` leaves the sum (SDM pseudocode).
     func exchangeAdd(_ i: DecodedInstruction, size: Int) throws(Fault) {
         let s = getReg(i.reg, size: size)
-        var old: UInt32 = 0
-        try modifyRM(i, size: size) { old = $0; return alu(0, $0, s, size: size) }
-        setReg(i.reg, size: size, old)
+        if i.registerForm {
+            let d = getReg(i.rm, size: size)
+            let sum = alu(0, d, s, size: size) ?? 0
+            setReg(i.reg, size: size, d)
+            setReg(i.rm, size: size, sum)
+            return
+        }
+        let a = try operandAddress(i, size: size)
+        let d = readLinear(a, size: size)
+        let sum = alu(0, d, s, size: size) ?? 0
+        writeLinear(a, size: size, sum)
+        setReg(i.reg, size: size, d)
     }
 
     /// CMPXCHG (0F B0, B1). On a mismatch the destination is written back with

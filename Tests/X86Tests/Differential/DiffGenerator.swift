@@ -123,9 +123,10 @@ struct DiffGenerator {
     /// One randomly chosen instruction, sometimes preceded by a setup instruction
     /// (a non-faulting dividend, a count in CL, a matching accumulator).
     mutating func makeGroup() -> [DiffInstruction] {
+        // Weights out of 100.
         var w = rng.below(100)
         func take(_ weight: Int) -> Bool { if w < weight { return true }; w -= weight; return false }
-        if take(22) { return [makeAlu(rng.below(8))] }
+        if take(20) { return [makeAlu(rng.below(8))] }
         if take(4) { return [makeTest()] }
         if take(5) { return [makeIncDec()] }
         if take(3) { return [makeUnary(rng.chance(50) ? .not : .neg)] }
@@ -149,9 +150,7 @@ struct DiffGenerator {
             let k: DiffKind = [.clc, .stc, .cmc][rng.below(3)]
             return [simple(k, k == .clc ? 0xF8 : k == .stc ? 0xF9 : 0xF5)]
         }
-        if allowLahfSahf && rng.chance(90) {
-            return [rng.chance(50) ? simple(.sahf, 0x9E) : simple(.lahf, 0x9F)]
-        }
+        if take(1), allowLahfSahf { return [rng.chance(50) ? simple(.sahf, 0x9E) : simple(.lahf, 0x9F)] }
         return [simple(.nop, 0x90)]
     }
 

@@ -236,11 +236,6 @@ extension DiffInstruction {
         }
     }
 
-    /// The status flags undefined after this instruction, given the registers before it.
-    func undefinedFlags(before regs: [UInt32]) -> UInt32 {
-        flagEffect(maskedCount: maskedCount(cl: regs[1] & 0xFF)).undefined
-    }
-
     /// A destination register whose value is undefined after this instruction
     /// (register number, bits that are undefined), given the registers before it.
     func undefinedRegisterBits(before regs: [UInt32]) -> (register: Int, mask: UInt32)? {

@@ -41,18 +41,13 @@ final class NativeRunner {
             .appendingPathComponent("NativeRunner/native_runner.c")
     }
 
-    private static var builtExecutable: URL?
-    private static let buildLock = NSLock()
-
-    /// Compiles the runner once per test process; throws XCTSkip when the host
-    /// cannot run it (not x86-64 Linux, or no `cc`).
-    static func executable() throws -> URL {
+    /// Compiles the runner into a new temporary directory (about 0.1 s) and
+    /// returns the executable; throws XCTSkip when the host cannot run it (not
+    /// x86-64 Linux, or no `cc` on PATH).
+    static func compile() throws -> URL {
         #if !(arch(x86_64) && os(Linux))
         throw XCTSkip("the native runner needs an x86-64 Linux host")
         #else
-        buildLock.lock()
-        defer { buildLock.unlock() }
-        if let url = builtExecutable { return url }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
                 .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
@@ -72,15 +67,17 @@ final class NativeRunner {
         let output = errors.fileHandleForReading.readDataToEndOfFile()
         compiler.waitUntilExit()
         guard compiler.terminationStatus == 0 else {
+            try? FileManager.default.removeItem(at: dir)
             throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
         }
-        builtExecutable = exe
         return exe
         #endif
     }
 
     init() throws {
-        let exe = try NativeRunner.executable()
+        let exe = try NativeRunner.compile()
+        // The running process keeps its executable; nothing is left in the temporary directory.
+        defer { try? FileManager.default.removeItem(at: exe.deletingLastPathComponent()) }
         signal(SIGPIPE, SIG_IGN)   // a dead runner must fail the test, not kill it
         process = Process()
         process.executableURL = exe
