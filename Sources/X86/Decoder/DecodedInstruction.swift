@@ -52,6 +52,11 @@ public struct DecodedInstruction {
         get { extra & 4 != 0 }
         set { extra = newValue ? extra | 4 : extra & ~4 }
     }
+    /// The interpreter's operation for `opcode` (bits 8-15 of `extra`).
+    @inline(__always) var operation: Operation {
+        get { Operation(rawValue: UInt8(truncatingIfNeeded: extra >> 8)) ?? .undefined }
+        set { extra = (extra & ~0xFF00) | UInt32(newValue.rawValue) << 8 }
+    }
     /// ENTER's nesting level, or the selector of a far pointer.
     @inline(__always) public var immediate2: UInt16 {
         get { UInt16(truncatingIfNeeded: extra >> 16) }

@@ -35,6 +35,7 @@ extension CPU {
         var opcode = UInt16(b)
         if b == 0x0F { opcode = 0x100 | UInt16(next()) }
         d.opcode = opcode
+        d.operation = Operation.table[Int(opcode)]
         d.hasSegmentOverride = segment != 0xFF
         d.segment = segment == 0xFF ? UInt8(SegmentIndex.ds) : segment
         let format = OpcodeTable.formats[Int(opcode)]
@@ -44,7 +45,7 @@ extension CPU {
             let modrm = next()
             d.modrm = modrm
             let mod = modrm >> 6, rm = modrm & 7
-            if mod != 3 {
+            if mod != 3 && format & OpcodeTable.Format.registerOnly == 0 {
                 if address32 {
                     var base = rm
                     if rm == 4 {
