@@ -54,7 +54,8 @@ public struct DecodedInstruction {
     }
     /// The interpreter's operation for `opcode` (bits 8-15 of `extra`).
     @inline(__always) var operation: Operation {
-        get { Operation(rawValue: UInt8(truncatingIfNeeded: extra >> 8)) ?? .undefined }
+        // Only the setter writes these bits, always from a valid Operation.
+        get { unsafeBitCast(UInt8(truncatingIfNeeded: extra >> 8), to: Operation.self) }
         set { extra = (extra & ~0xFF00) | UInt32(newValue.rawValue) << 8 }
     }
     /// ENTER's nesting level, or the selector of a far pointer.
