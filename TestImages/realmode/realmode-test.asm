@@ -74,7 +74,7 @@ finish:
     call puts
     mov ax, TOTAL_CHECKS
     call putdec
-    mov si, s_crlf
+    mov si, s_nl
     call puts
     inc word [v_fails]
 .count_ok:
@@ -106,13 +106,13 @@ finish:
     hlt
     jmp .halt
 
-s_banner      db "realmode-test: start", 13, 10, 0
+s_banner      db "realmode-test: start", 10, 0
 s_noname      db "(init)", 0
 s_pass        db "realmode-test: PASS (", 0
-s_checks_end  db " checks)", 13, 10, 0
+s_checks_end  db " checks)", 10, 0
 s_failed      db "realmode-test: FAIL (", 0
 s_of          db " of ", 0
-s_checks_end2 db " checks failed)", 13, 10, 0
+s_checks_end2 db " checks failed)", 10, 0
 s_count       db "FAIL: check count mismatch: ran ", 0
 s_count2      db ", expected ", 0
 
