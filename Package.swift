@@ -19,6 +19,7 @@ let package = Package(
         .testTarget(name: "X86Tests", dependencies: ["X86"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Machine", "Devices"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,53 @@
+import Devices
+import Foundation
+import Machine
+import XCTest
+
+/// Boots the project's own test images: the final word on the CPU and board.
+final class TestImageTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    func boot(_ relativePath: String, limit: UInt64 = 50_000_000) throws -> (Machine.RunSummary, String, Machine) {
+        let path = TestImageTests.root.appendingPathComponent(relativePath).path
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: path), "cannot read \(path)")
+        var c = MachineConfiguration()
+        c.bios = [UInt8](data)
+        let console = BufferBackend()
+        c.debugConsole = console
+        let machine = try Machine(configuration: c)
+        return (machine.run(instructionLimit: limit), console.text, machine)
+    }
+
+    /// Every check of the real-mode ROM passes, including the segment-limit
+    /// checks that QEMU TCG cannot run.
+    func testRealModeTestROMPasses() throws {
+        let (summary, text, _) = try boot("TestImages/realmode/realmode-test.bin")
+        XCTAssertEqual(summary.reason, .debugExit(1), text)
+        XCTAssertTrue(text.contains("realmode-test: PASS (1057 checks)"), text)
+        XCTAssertFalse(text.contains("FAIL"), text)
+        XCTAssertFalse(text.contains("NOTE"), text)
+    }
+
+    func testDefaultImageIsTheTestROM() throws {
+        let console = BufferBackend()
+        var c = MachineConfiguration()
+        c.debugConsole = console
+        let summary = try Machine(configuration: c).run(instructionLimit: 50_000_000)
+        XCTAssertEqual(summary.reason, .debugExit(1))
+        XCTAssertTrue(console.text.contains("realmode-test: PASS"), console.text)
+    }
+
+    /// Two runs of the benchmark ROM agree to the instruction and the register
+    /// (determinism). Its answer is checked by `swiftpc-bench` and under QEMU;
+    /// a debug build is too slow to run it to the end here.
+    func testRunsAreDeterministic() throws {
+        let (a, _, machineA) = try boot("Benchmarks/sieve.bin", limit: 3_000_000)
+        let (b, _, machineB) = try boot("Benchmarks/sieve.bin", limit: 3_000_000)
+        XCTAssertEqual(a.reason, .instructionLimit)
+        XCTAssertEqual(a.instructions, b.instructions)
+        XCTAssertEqual(machineA.cpu.eip, machineB.cpu.eip)
+        XCTAssertEqual(machineA.cpu.eflags, machineB.cpu.eflags)
+        XCTAssertEqual((0..<8).map { machineA.cpu.get32($0) }, (0..<8).map { machineB.cpu.get32($0) })
+    }
+}
