@@ -103,6 +103,10 @@ public enum OpcodeTable {
         static let modrm: UInt8 = 1
         static let prefix: UInt8 = 2
         static let undefined: UInt8 = 4
+        /// MOV to/from CR and DR: the ModR/M r/m field is always a register and
+        /// the mod bits are ignored (SDM Vol. 2 "MOV—Move to/from Control
+        /// Registers"), so no displacement follows whatever mod says.
+        static let registerOnly: UInt8 = 8
         // Immediate kinds in bits 4-7.
         static let immNone: UInt8 = 0 << 4
         static let immByte: UInt8 = 1 << 4
@@ -122,6 +126,7 @@ public enum OpcodeTable {
         let operands = operandList(text)
         var f: UInt8 = 0
         if operands.contains(where: OpcodeTable.usesModRM) { f |= Format.modrm }
+        if operands.contains(where: { $0.hasPrefix("R") }) { f |= Format.registerOnly }
         if index == 0xF6 || index == 0xF7 { return f | Format.immGroup3 }
         if index == 0xC8 { return f | Format.immEnter }
         for o in operands {
