@@ -20,7 +20,8 @@ struct TLBView {
 extension CPU {
     @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & tlb.a20.pointee }
 
-    @inline(__always) func readLinear8(_ linear: UInt32) -> UInt8 {
+    /// A byte at a linear address, as the CPU would read it (for traces and debuggers too).
+    @inline(__always) public func readLinear8(_ linear: UInt32) -> UInt8 {
         let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
         if tlb.readTags[i] == linear >> 12 { return (tlb.readAddends[i] + Int(linear)).load(as: UInt8.self) }
         return UInt8(truncatingIfNeeded: memory.readSlow(linear, size: 1))

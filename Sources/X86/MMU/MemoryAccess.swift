@@ -1,7 +1,8 @@
 /// The path from a linear address to host memory: the A20 gate, the physical
 /// page map (which pages are plain RAM or ROM the CPU may touch directly) and a
 /// direct-mapped software TLB per access kind whose hit is a tag compare plus a
-/// host-pointer add (DESIGN.md, "The hot path"). Pages that hold decoded code
+/// host-pointer add (DESIGN.md, "The hot path"). The hits are in the CPU
+/// (`LinearAccess.swift`); the misses, fills and physical accesses are here. Pages that hold decoded code
 /// are never entered in the write TLB, so stores to them take the slow path,
 /// which invalidates the decoded instructions they overwrite.
 public final class MemoryAccess {
@@ -87,68 +88,6 @@ public final class MemoryAccess {
     /// Real mode and unpaged protected mode: linear is physical, through the A20 gate.
     @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & a20.pointee }
 
-    // MARK: Fast paths
-
-    @inline(__always) public func read8(_ linear: UInt32) -> UInt8 {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if readTags[i] == linear >> 12 { return (readAddends[i] + Int(linear)).load(as: UInt8.self) }
-        return UInt8(truncatingIfNeeded: readSlow(linear, size: 1))
-    }
-
-    @inline(__always) public func read16(_ linear: UInt32) -> UInt16 {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if readTags[i] == linear >> 12 && linear & 0xFFF <= 0xFFE {
-            return (readAddends[i] + Int(linear)).loadUnaligned(as: UInt16.self)
-        }
-        return UInt16(truncatingIfNeeded: readSlow(linear, size: 2))
-    }
-
-    @inline(__always) public func read32(_ linear: UInt32) -> UInt32 {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if readTags[i] == linear >> 12 && linear & 0xFFF <= 0xFFC {
-            return (readAddends[i] + Int(linear)).loadUnaligned(as: UInt32.self)
-        }
-        return readSlow(linear, size: 4)
-    }
-
-    @inline(__always) public func write8(_ linear: UInt32, _ v: UInt8) {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if writeTags[i] == linear >> 12 { (writeAddends[i] + Int(linear)).storeBytes(of: v, as: UInt8.self); return }
-        writeSlow(linear, size: 1, value: UInt32(v))
-    }
-
-    @inline(__always) public func write16(_ linear: UInt32, _ v: UInt16) {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if writeTags[i] == linear >> 12 && linear & 0xFFF <= 0xFFE {
-            (writeAddends[i] + Int(linear)).storeBytes(of: v, as: UInt16.self); return
-        }
-        writeSlow(linear, size: 2, value: UInt32(v))
-    }
-
-    @inline(__always) public func write32(_ linear: UInt32, _ v: UInt32) {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if writeTags[i] == linear >> 12 && linear & 0xFFF <= 0xFFC {
-            (writeAddends[i] + Int(linear)).storeBytes(of: v, as: UInt32.self); return
-        }
-        writeSlow(linear, size: 4, value: v)
-    }
-
-    @inline(__always) public func read(_ linear: UInt32, size: Int) -> UInt32 {
-        switch size {
-        case 1: return UInt32(read8(linear))
-        case 2: return UInt32(read16(linear))
-        default: return read32(linear)
-        }
-    }
-
-    @inline(__always) public func write(_ linear: UInt32, size: Int, _ v: UInt32) {
-        switch size {
-        case 1: write8(linear, UInt8(truncatingIfNeeded: v))
-        case 2: write16(linear, UInt16(truncatingIfNeeded: v))
-        default: write32(linear, v)
-        }
-    }
-
     // MARK: Slow paths
 
     @inline(never) func readSlow(_ linear: UInt32, size: Int) -> UInt32 {
@@ -171,11 +110,7 @@ public final class MemoryAccess {
         }
     }
 
-    func readByteSlow(_ linear: UInt32) -> UInt8 {
-        let phys = translate(linear)
-        if let host = readMap[Int(phys >> 12)] { return (host + Int(phys & 0xFFF)).load(as: UInt8.self) }
-        return UInt8(truncatingIfNeeded: bus.readPhysical(UInt64(phys), size: 1))
-    }
+    func readByteSlow(_ linear: UInt32) -> UInt8 { readPhysical8(translate(linear)) }
 
     @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) {
         tlbMisses &+= 1
@@ -204,16 +139,7 @@ public final class MemoryAccess {
         }
     }
 
-    func writeByteSlow(_ linear: UInt32, _ v: UInt8) {
-        let phys = translate(linear)
-        let page = Int(phys >> 12)
-        if let host = writeMap[page] {
-            (host + Int(phys & 0xFFF)).storeBytes(of: v, as: UInt8.self)
-            if codePages[page] != 0 { decodeCache.invalidate(physical: phys, size: 1) }
-        } else {
-            bus.writePhysical(UInt64(phys), size: 1, value: UInt32(v))
-        }
-    }
+    func writeByteSlow(_ linear: UInt32, _ v: UInt8) { writePhysical8(translate(linear), v) }
 
     // MARK: Physical access (device DMA, loaders, the decoder)
 
