@@ -33,7 +33,9 @@ final class RealModeHarness {
         }
         for r in 0..<8 { cpu.set32(r, state.registers[r]) }
         if state.registers[Reg.esp] == 0 { cpu.set32(Reg.esp, 0x8000) }
-        cpu.eflags = state.eflags
+        // Reloading EFLAGS would materialise the lazy flags; leaving them alone when
+        // they already match lets a sequence test the lazy path across instructions.
+        if cpu.eflags != state.eflags { cpu.eflags = state.eflags }
         cpu.eip = 0
         cpu.halted = false
         let before = RealModeState(registers: (0..<8).map { cpu.get32($0) }, eflags: cpu.eflags)
