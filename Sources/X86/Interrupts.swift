@@ -13,8 +13,12 @@ extension CPU {
         if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
         let offset = readLinear16(idtr.base &+ entry)
         let selector = readLinear16(idtr.base &+ entry &+ 2)
+        // The three word pushes wrap around the stack segment like any push, so each
+        // must fit on its own (SDM Vol. 2 PUSHA: only SP = 1, 3, 5 make delivery fail).
         let sp = stackPointer
-        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- 6) & stackMask(), size: 6)
+        for k: UInt32 in 1...3 {
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- 2 &* k) & stackMask(), size: 2)
+        }
         try push(eflags & 0xFFFF, size: 2)
         try push(UInt32(segments[SegmentIndex.cs].selector), size: 2)
         try push(eip & 0xFFFF, size: 2)

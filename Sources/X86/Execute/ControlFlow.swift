@@ -40,8 +40,11 @@ extension CPU {
     func callFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
         let t = size == 2 ? offset & 0xFFFF : offset
         let sp = stackPointer
-        // Both pushes are checked before CS changes, so a #SS leaves no trace.
-        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(2 * size)) & stackMask(), size: 2 * size)
+        // Both pushes are checked before CS changes, so a #SS leaves no trace;
+        // each wraps around the stack segment on its own.
+        for k in 1...2 {
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(k * size)) & stackMask(), size: size)
+        }
         let oldCS = UInt32(segments[SegmentIndex.cs].selector)
         try push(oldCS, size: size)
         try push(eip, size: size)
@@ -103,7 +106,8 @@ extension CPU {
             guard !i.registerForm else { throw Fault.ud }
             let ea = effectiveAddress(i)
             let offset = try readMemory(segment: Int(i.segment), offset: ea, size: size)
-            let selectorOffset = i.address32 ? ea &+ UInt32(size) : (ea &+ UInt32(size)) & 0xFFFF
+            // The pointer is one operand: its selector does not wrap to offset 0.
+            let selectorOffset = ea &+ UInt32(size)
             let selector = UInt16(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: selectorOffset, size: 2))
             if i.reg == 3 {
                 try callFar(selector: selector, offset: offset, size: size)

@@ -160,8 +160,9 @@ extension CPU {
         guard !i.registerForm else { throw Fault.ud }
         switch i.opcode {
         case 0x00...0x01, 0x08...0x09, 0x10...0x11, 0x18...0x19, 0x20...0x21, 0x28...0x29, 0x30...0x31,
-             0x80...0x83, 0x86, 0x87, 0x1AB, 0x1B3, 0x1BB, 0x1B0, 0x1B1, 0x1C0, 0x1C1:
+             0x86, 0x87, 0x1AB, 0x1B3, 0x1BB, 0x1B0, 0x1B1, 0x1C0, 0x1C1:
             return
+        case 0x80...0x83: if i.reg != 7 { return } // CMP writes nothing to lock
         case 0xF6, 0xF7: if i.reg == 2 || i.reg == 3 { return }
         case 0xFE, 0xFF: if i.reg < 2 { return }
         case 0x1BA: if i.reg > 4 { return }
@@ -186,7 +187,8 @@ extension CPU {
         let size = i.operandSize
         let ea = effectiveAddress(i)
         let lower = CPU.signExtend(try readMemory(segment: Int(i.segment), offset: ea, size: size), size: size)
-        let upperOffset = i.address32 ? ea &+ UInt32(size) : (ea &+ UInt32(size)) & 0xFFFF
+        // The bounds are one operand: the upper one does not wrap to offset 0.
+        let upperOffset = ea &+ UInt32(size)
         let upper = CPU.signExtend(try readMemory(segment: Int(i.segment), offset: upperOffset, size: size), size: size)
         let index = CPU.signExtend(getReg(i.reg, size: size), size: size)
         if index < lower || index > upper { throw Fault(Fault.boundRange) }
@@ -199,7 +201,8 @@ extension CPU {
         let newFlags = try peek(size: size, depth: UInt32(2 * size))
         try loadCodeSegment(selector: selector, offset: size == 2 ? offset & 0xFFFF : offset)
         setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
-        let writable: UInt32 = size == 2 ? 0x7FD5 : 0x0024_7FD5
+        // IRETD loads RF too: EFLAGS ← (temp AND 257FD5H) OR (EFLAGS AND 1A0000H).
+        let writable: UInt32 = size == 2 ? 0x7FD5 : 0x0025_7FD5
         eflags = (eflags & ~writable) | (newFlags & writable)
     }
 

@@ -52,7 +52,7 @@ extension CPU {
             }
             instructionCount &+= 1
             remaining &-= 1
-            if stopRequested { return shutdown ? .shutdown : .stopRequested }
+            if stopRequested { return halted ? .halted : shutdown ? .shutdown : .stopRequested }
         }
         return .budget
     }

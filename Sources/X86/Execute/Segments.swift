@@ -29,7 +29,8 @@ extension CPU {
         let size = i.operandSize
         let ea = effectiveAddress(i)
         let offset = try readMemory(segment: Int(i.segment), offset: ea, size: size)
-        let selectorOffset = i.address32 ? ea &+ UInt32(size) : (ea &+ UInt32(size)) & 0xFFFF
+        // The pointer is one operand: its selector does not wrap to offset 0.
+        let selectorOffset = ea &+ UInt32(size)
         let selector = try readMemory(segment: Int(i.segment), offset: selectorOffset, size: 2)
         try loadSegment(s, selector: UInt16(truncatingIfNeeded: selector))
         setReg(i.reg, size: size, offset)

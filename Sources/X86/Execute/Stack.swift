@@ -17,14 +17,20 @@ extension CPU {
 
     func pushAll(size: Int) throws(Fault) {
         let sp = stackPointer
-        _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(8 * size)) & stackMask(), size: 8 * size)
+        // Each push wraps around the stack segment on its own; check them all first.
+        for k in 1...8 {
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(k * size)) & stackMask(), size: size)
+        }
         for r in 0..<8 {
             try push(r == Reg.esp ? sp : getReg(r, size: size), size: size)
         }
     }
 
     func popAll(size: Int) throws(Fault) {
-        _ = try linear(segment: SegmentIndex.ss, offset: stackPointer, size: 8 * size)
+        let sp = stackPointer
+        for k in 0..<8 {
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &+ UInt32(k * size)) & stackMask(), size: size)
+        }
         for r in (0..<8).reversed() {
             let v = try pop(size: size)
             if r != Reg.esp { setReg(r, size: size, v) }

@@ -60,12 +60,15 @@ extension CPU {
         case 0, 1, 2, 3:
             guard !i.registerForm else { throw Fault.ud }
             let ea = effectiveAddress(i)
-            let baseOffset = i.address32 ? ea &+ 2 : (ea &+ 2) & 0xFFFF
+            // The 6-byte operand must lie within the limit as a whole, checked
+            // before anything is stored; its upper part does not wrap to offset 0.
+            _ = try linear(segment: Int(i.segment), offset: ea, size: 6)
+            let baseOffset = ea &+ 2
             if i.reg < 2 {
+                // Both operand sizes store the full 32-bit base (SDM Vol. 2, SGDT).
                 let table = i.reg == 0 ? gdtr : idtr
-                let base = i.operandSize == 2 ? table.base & 0x00FF_FFFF : table.base
                 try writeMemory(segment: Int(i.segment), offset: ea, size: 2, UInt32(table.limit))
-                try writeMemory(segment: Int(i.segment), offset: baseOffset, size: 4, base)
+                try writeMemory(segment: Int(i.segment), offset: baseOffset, size: 4, table.base)
             } else {
                 let limit = UInt16(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: ea, size: 2))
                 var base = try readMemory(segment: Int(i.segment), offset: baseOffset, size: 4)
