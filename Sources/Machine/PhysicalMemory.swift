@@ -8,8 +8,7 @@ import X86
 public final class PhysicalMemory {
     public let ramSize: Int
     public let ram: UnsafeMutableRawPointer
-    public private(set) var rom: UnsafeMutableRawPointer?
-    public private(set) var romSize = 0
+    private var rom: UnsafeMutableRawPointer?
     let access: MemoryAccess
 
     /// The largest RAM this board takes: below the 3 GiB PCI hole.
@@ -42,7 +41,6 @@ public final class PhysicalMemory {
         let start = size - image.count
         image.withUnsafeBytes { r.advanced(by: start).copyMemory(from: $0.baseAddress!, byteCount: image.count) }
         rom = r
-        romSize = size
         let low = min(size, PhysicalMemory.isaROMWindow)
         access.map(firstPage: (0x10_0000 - low) >> 12, count: low >> 12, host: r + (size - low), writable: false)
         access.map(firstPage: (0x1_0000_0000 - size) >> 12, count: size >> 12, host: r, writable: false)

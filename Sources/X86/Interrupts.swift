@@ -47,6 +47,7 @@ extension CPU {
             } catch {
                 if current.vector == Fault.doubleFault {
                     shutdown = true
+                    stopRequested = true
                     return
                 }
                 let first = current.vector

@@ -108,7 +108,6 @@ public enum OpcodeTable {
         /// Registers"), so no displacement follows whatever mod says.
         static let registerOnly: UInt8 = 8
         // Immediate kinds in bits 4-7.
-        static let immNone: UInt8 = 0 << 4
         static let immByte: UInt8 = 1 << 4
         static let immWord: UInt8 = 2 << 4
         static let immSized: UInt8 = 3 << 4      // 2 or 4 bytes by operand size (Iz, Iv, Jz)

@@ -2,8 +2,6 @@
 /// forms, conditional jumps, LOOP/LOOPE/LOOPNE/JCXZ. A target beyond the CS
 /// limit raises #GP(0) at the branch, before any state changes.
 extension CPU {
-    @inline(__always) var ipMask: UInt32 { segments[SegmentIndex.cs].big ? 0xFFFF_FFFF : 0xFFFF }
-
     /// Near branch to `target`, truncated to the operand size.
     @inline(__always) func jumpNear(_ target: UInt32, size: Int) throws(Fault) {
         let t = size == 2 ? target & 0xFFFF : target

@@ -16,16 +16,18 @@ extension CPU {
     /// Executes up to `budget` instructions.
     public func run(budget: Int) -> StopReason {
         stopRequested = false
+        if shutdown { return .shutdown }
+        // HLT ends a run, so a halted CPU is only ever seen here: it resumes when
+        // the interrupt check below delivers an interrupt.
+        if halted && !(interruptRequested && flags.bits & LazyFlags.intf != 0) { return .halted }
         var remaining = budget
-        let cache = decodeCache
+        let tags = decodeCache.tags, entries = decodeCache.entries
         while remaining > 0 {
             if interruptShadow {
                 interruptShadow = false
             } else if interruptRequested && flags.bits & LazyFlags.intf != 0 {
                 deliverExternalInterrupt()
             }
-            if halted { return .halted }
-            if shutdown { return .shutdown }
 
             let cs = segments[SegmentIndex.cs]
             let ip = eip
@@ -34,10 +36,10 @@ extension CPU {
             let phys = translate(linearIP)
             let tag = UInt64(phys) | (cs.big ? 1 << 32 : 0)
             let slot = Int(phys) & DecodeCache.mask
-            if cache.tags[slot] != tag {
+            if tags[slot] != tag {
                 fill(slot: slot, tag: tag, linear: linearIP, ip: ip, big: cs.big)
             }
-            let i = cache.entries[slot]
+            let i = entries[slot]
             let next = ip &+ UInt32(i.length)
             eip = cs.big ? next : next & 0xFFFF
             let singleStep = flags.bits & LazyFlags.tf != 0
