@@ -14,7 +14,7 @@ out=$here/../Sources/Machine/DefaultFirmware.swift
   echo "    static let image: [UInt8] = Array(Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) ?? Data())"
   echo
   echo "    private static let encoded = \"\"\""
-  base64 -w 100 "$image"
+  base64 -w 2000 "$image"
   echo "\"\"\""
   echo "}"
 } > "$out"

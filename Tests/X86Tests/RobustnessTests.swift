@@ -4,21 +4,9 @@ import XCTest
 /// No guest input may crash the host: random bytes run as real-mode code, with
 /// random registers and a random IVT, must only ever raise guest exceptions.
 final class RobustnessTests: XCTestCase {
-    /// SplitMix64, so a failing seed can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func testRandomCodeNeverTrapsTheHost() {
         let seed = UInt64(ProcessInfo.processInfo.environment["SWIFTPC_FUZZ_SEED"] ?? "") ?? 0x5350_4346_555A
-        var random = Random(state: seed)
+        var random = DiffRandom(seed: seed)
         var executed: UInt64 = 0
         for round in 0..<60 {
             let bus = TestBus()
