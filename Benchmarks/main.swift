@@ -1,16 +1,15 @@
 import Foundation
 import Machine
 
-/// Times the benchmark ROMs on SwiftPC and, when installed, on QEMU (TCG) with
-/// the same image, and prints guest MIPS and the ratio. The guest instruction
-/// count comes from SwiftPC's run (the workload is deterministic), so QEMU's
-/// MIPS is that count over QEMU's wall time, start-up included.
+/// Times the benchmark ROMs on SwiftPC and, when installed, on QEMU (TCG) and
+/// Bochs with the same image, and prints guest MIPS and the ratios. The guest
+/// instruction count comes from SwiftPC's run (the workload is deterministic), so
+/// the others' MIPS is that count over their wall time, start-up included.
 let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let workloads = [("real-mode sieve + 32-bit mixing loop", "sieve.bin")]
 
 func runQEMU(_ path: String) -> Double? {
-    let candidates = ["/usr/bin/qemu-system-i386", "/usr/local/bin/qemu-system-i386"]
-    guard let qemu = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+    guard let qemu = executable("qemu-system-i386") else { return nil }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: qemu)
     p.arguments = ["-bios", path, "-display", "none", "-debugcon", "null", "-serial", "null",
@@ -21,6 +20,64 @@ func runQEMU(_ path: String) -> Double? {
     do { try p.run() } catch { return nil }
     p.waitUntilExit()
     return p.terminationStatus == 1 ? Date().timeIntervalSince(start) : nil
+}
+
+func executable(_ name: String) -> String? {
+    ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Bochs has no isa-debug-exit: it runs until the workload's result line
+/// appears on its port 0xE9 console, and is then stopped. Debian's build has the
+/// internal debugger, which waits for a "c" (continue) on stdin first.
+func runBochs(_ path: String, marker: String) -> Double? {
+    guard let bochs = executable("bochs") else { return nil }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpc-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rc = dir.appendingPathComponent("bochsrc")
+    let config = """
+        megs: 32
+        romimage: file=\(path), address=0xffff0000
+        display_library: rfb, options="timeout=0"
+        port_e9_hack: enabled=1
+        log: /dev/null
+        speaker: enabled=0
+        plugin_ctrl: speaker=0, sb16=0, es1370=0, parallel=0, serial=0, gameport=0, e1000=0, ne2k=0
+        clock: sync=none
+
+        """
+    guard (try? config.write(to: rc, atomically: true, encoding: .utf8)) != nil else { return nil }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: bochs)
+    p.arguments = ["-q", "-f", rc.path]
+    let input = Pipe(), output = Pipe()
+    p.standardInput = input
+    p.standardOutput = output
+    p.standardError = output
+    let start = Date()
+    do { try p.run() } catch { return nil }
+    input.fileHandleForWriting.write("c\n".data(using: .utf8)!)
+    var seen = ""
+    var elapsed: Double?
+    while elapsed == nil {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        seen += String(decoding: chunk, as: UTF8.self)
+        if seen.contains(marker) { elapsed = Date().timeIntervalSince(start) }
+        if seen.count > 1 << 20 { seen = String(seen.suffix(4096)) }
+    }
+    p.terminate()
+    p.waitUntilExit()
+    return elapsed
+}
+
+func report(_ name: String, seconds: Double?, instructions: UInt64, mips: Double) {
+    guard let seconds else {
+        print("  \(name): not installed or failed: no comparison")
+        return
+    }
+    let theirs = Double(instructions) / seconds / 1e6
+    print("  \(name): \(String(format: "%.3f", seconds)) s: \(String(format: "%.1f", theirs)) MIPS; SwiftPC is \(String(format: "%.2f", mips / theirs))x")
 }
 
 for (name, file) in workloads {
@@ -39,10 +96,6 @@ for (name, file) in workloads {
     }
     let mips = summary.mips
     print("\(name): \(summary.instructions) instructions in \(String(format: "%.3f", summary.seconds)) s: \(String(format: "%.1f", mips)) MIPS")
-    if let seconds = runQEMU(path) {
-        let qemuMIPS = Double(summary.instructions) / seconds / 1e6
-        print("  qemu-system-i386 (TCG): \(String(format: "%.3f", seconds)) s: \(String(format: "%.1f", qemuMIPS)) MIPS; SwiftPC/QEMU = \(String(format: "%.2f", mips / qemuMIPS))")
-    } else {
-        print("  qemu-system-i386 not installed: no comparison")
-    }
+    report("qemu-system-i386 (TCG)", seconds: runQEMU(path), instructions: summary.instructions, mips: mips)
+    report("Bochs", seconds: runBochs(path, marker: "sieve:"), instructions: summary.instructions, mips: mips)
 }

@@ -53,15 +53,15 @@ extension CPU {
         case 0:
             try aluRM(i, op: op, source: UInt32(get8(i.reg)), size: 1)
         case 1:
-            let size = i.operandSize
-            try aluRM(i, op: op, source: getReg(i.reg, size: size), size: size)
-        case 2:
-            let s = try readRM(i, size: 1)
-            if let r = alu(op, UInt32(get8(i.reg)), s, size: 1) { set8(i.reg, UInt8(truncatingIfNeeded: r)) }
+            // Each size gets its own copy of the inlined path, with the masks folded.
+            if i.operandSize == 4 {
+                try aluRM(i, op: op, source: get32(i.reg), size: 4)
+            } else {
+                try aluRM(i, op: op, source: UInt32(get16(i.reg)), size: 2)
+            }
+        case 2: try aluIntoRegister(i, op: op, size: 1)
         case 3:
-            let size = i.operandSize
-            let s = try readRM(i, size: size)
-            if let r = alu(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
+            if i.operandSize == 4 { try aluIntoRegister(i, op: op, size: 4) } else { try aluIntoRegister(i, op: op, size: 2) }
         case 4:
             if let r = alu(op, UInt32(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
         default:
@@ -72,11 +72,21 @@ extension CPU {
         }
     }
 
+    /// reg = reg op r/m.
+    @inline(__always) func aluIntoRegister(_ i: DecodedInstruction, op: Int, size: Int) throws(Fault) {
+        let s = try readRM(i, size: size)
+        if let r = alu(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
+    }
+
     /// Group 1 (80-83): ALU operation with an immediate.
     @inline(__always) func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
-        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
-        let s = i.immediate & CPU.mask(size)
-        try aluRM(i, op: i.reg, source: s, size: size)
+        if i.opcode & 1 == 0 {
+            try aluRM(i, op: i.reg, source: i.immediate & 0xFF, size: 1)
+        } else if i.operandSize == 4 {
+            try aluRM(i, op: i.reg, source: i.immediate, size: 4)
+        } else {
+            try aluRM(i, op: i.reg, source: i.immediate & 0xFFFF, size: 2)
+        }
     }
 
     /// ALU operation on the r/m operand, written out rather than through
