@@ -1,10 +1,16 @@
-/// EFLAGS (SDM Vol. 1 §3.4.3) with the six status flags computed lazily: the last
-/// arithmetic instruction leaves its operands, result and kind here, and a flag is
-/// derived only when something reads it.
+/// EFLAGS (SDM Vol. 1 §3.4.3) with the six status flags kept lazily: the last
+/// arithmetic instruction leaves its result and its carry-out vector here, and
+/// each flag is derived with a shift or two when something reads it, without
+/// knowing which operation produced them (the carry-vector scheme Bochs describes
+/// in its lazy-flags notes, written from the definitions below).
+///
+/// Both words are kept shifted left so that the operation's most significant bit
+/// sits at bit 31: then SF is bit 31 of the result, ZF is "result == 0", CF is
+/// bit 31 of the carries, and OF is bit 31 XOR bit 30 of the carries (the carry
+/// out of the sign bit differs from the carry into it).
 public struct LazyFlags {
-    /// The kinds of flag-producing operation kept lazily. Everything else
-    /// computes its status flags eagerly into `bits` and sets `.none`.
-    public enum Operation: UInt8 { case none, add, adc, sub, sbb, logic, inc, dec }
+    /// Additions and subtractions; their carries (borrows) are derived differently.
+    public enum Operation { case add, sub }
 
     public static let cf: UInt32 = 1 << 0, pf: UInt32 = 1 << 2, af: UInt32 = 1 << 4
     public static let zf: UInt32 = 1 << 6, sf: UInt32 = 1 << 7, tf: UInt32 = 1 << 8
@@ -13,76 +19,69 @@ public struct LazyFlags {
     public static let vm: UInt32 = 1 << 17, ac: UInt32 = 1 << 18, id: UInt32 = 1 << 21
     public static let status: UInt32 = cf | pf | af | zf | sf | of
 
-    /// All EFLAGS bits; the status bits are valid only while `operation == .none`.
+    /// All EFLAGS bits; the status bits are valid only while `lazy` is false.
     @usableFromInline var bits: UInt32 = 2
-    @usableFromInline var operation: Operation = .none
-    /// Operands and result, each already truncated to the operation size.
+    @usableFromInline var lazy = false
+    /// The result, shifted so that its sign bit is bit 31.
     @usableFromInline var result: UInt32 = 0
-    @usableFromInline var destination: UInt32 = 0
-    @usableFromInline var source: UInt32 = 0
-    /// The sign bit of the operation size (0x80, 0x8000 or 0x8000_0000).
-    @usableFromInline var signBit: UInt32 = 0x80
-    /// Carry into ADC/SBB, or the preserved CF of INC/DEC.
-    @usableFromInline var carry: UInt32 = 0
+    /// The result's low byte, for PF.
+    @usableFromInline var lowByte: UInt32 = 0
+    /// Carry (or borrow) out of each bit position, shifted like `result`.
+    @usableFromInline var carries: UInt32 = 0
+    /// Carry out of bit 3, in bit 4 (AF).
+    @usableFromInline var adjust: UInt32 = 0
 
     public init() {}
 
-    @inline(__always) public mutating func set(_ op: Operation, result: UInt32, destination: UInt32, source: UInt32, signBit: UInt32) {
-        operation = op
-        self.result = result
-        self.destination = destination
-        self.source = source
-        self.signBit = signBit
+    /// The left shift that moves the sign bit `signBit` to bit 31 (folds to a
+    /// constant wherever the operand size is known).
+    @inline(__always) static func shift(_ signBit: UInt32) -> UInt32 {
+        signBit == 0x80 ? 24 : signBit == 0x8000 ? 16 : 0
+    }
+
+    /// An addition (`destination + source + carry-in = result`) or subtraction
+    /// (`destination - source - borrow-in = result`), operands truncated to the
+    /// operation size. The carry-out vector follows from the three values alone:
+    /// for an addition a bit carries out when both inputs are set, or one is and
+    /// the result bit is clear; a subtraction borrows symmetrically.
+    @inline(__always) public mutating func set(_ op: Operation, result r: UInt32, destination d: UInt32, source s: UInt32, signBit: UInt32) {
+        let sh = LazyFlags.shift(signBit)
+        let c = op == .add ? (d & s) | ((d | s) & ~r) : (~d & s) | ((~d | s) & r)
+        lazy = true
+        result = r << sh
+        lowByte = r & 0xFF
+        carries = c << sh
+        adjust = (d ^ s ^ r) & 0x10
+    }
+
+    /// INC and DEC: flags as for adding or subtracting 1, but CF stays as it was.
+    /// Bit 31 of the carries becomes the old CF and bit 30 is adjusted so that
+    /// bit 31 XOR bit 30 is still the overflow of this operation.
+    @inline(__always) public mutating func setIncrementDecrement(decrement: Bool, result r: UInt32, destination d: UInt32, signBit: UInt32) {
+        let oldCarry: UInt32 = carryFlag ? 1 : 0
+        set(decrement ? .sub : .add, result: r, destination: d, source: 1, signBit: signBit)
+        let overflow = (carries ^ (carries << 1)) >> 31
+        carries = (carries & 0x3FFF_FFFF) | oldCarry << 31 | (oldCarry ^ overflow) << 30
     }
 
     /// Logic operations: CF = OF = 0, SF/ZF/PF from the result, AF = 0 (undefined in
     /// the SDM; modern Intel and AMD CPUs clear it).
-    @inline(__always) public mutating func setLogic(result: UInt32, signBit: UInt32) {
-        operation = .logic
-        self.result = result
-        self.signBit = signBit
+    @inline(__always) public mutating func setLogic(result r: UInt32, signBit: UInt32) {
+        lazy = true
+        result = r << LazyFlags.shift(signBit)
+        lowByte = r & 0xFF
+        carries = 0
+        adjust = 0
     }
 
-    public var carryFlag: Bool {
-        switch operation {
-        case .none: return bits & 1 != 0
-        case .add: return result < destination
-        case .adc: return carry != 0 ? result <= destination : result < destination
-        case .sub: return destination < source
-        case .sbb: return carry != 0 ? destination <= source : destination < source
-        case .logic: return false
-        case .inc, .dec: return carry != 0
-        }
+    @inline(__always) public var carryFlag: Bool { lazy ? carries >> 31 != 0 : bits & LazyFlags.cf != 0 }
+    @inline(__always) public var zeroFlag: Bool { lazy ? result == 0 : bits & LazyFlags.zf != 0 }
+    @inline(__always) public var signFlag: Bool { lazy ? result >> 31 != 0 : bits & LazyFlags.sf != 0 }
+    @inline(__always) public var overflowFlag: Bool {
+        lazy ? (carries ^ (carries << 1)) >> 31 != 0 : bits & LazyFlags.of != 0
     }
-
-    public var zeroFlag: Bool {
-        operation == .none ? bits & LazyFlags.zf != 0 : result == 0
-    }
-
-    public var signFlag: Bool {
-        operation == .none ? bits & LazyFlags.sf != 0 : result & signBit != 0
-    }
-
-    public var overflowFlag: Bool {
-        switch operation {
-        case .none: return bits & LazyFlags.of != 0
-        case .add, .adc, .inc: return (destination ^ result) & (source ^ result) & signBit != 0
-        case .sub, .sbb, .dec: return (destination ^ source) & (destination ^ result) & signBit != 0
-        case .logic: return false
-        }
-    }
-
-    public var auxiliaryFlag: Bool {
-        switch operation {
-        case .none: return bits & LazyFlags.af != 0
-        case .logic: return false
-        default: return (destination ^ source ^ result) & 0x10 != 0
-        }
-    }
-
-    public var parityFlag: Bool {
-        operation == .none ? bits & LazyFlags.pf != 0 : LazyFlags.parity(result)
-    }
+    @inline(__always) public var auxiliaryFlag: Bool { lazy ? adjust != 0 : bits & LazyFlags.af != 0 }
+    @inline(__always) public var parityFlag: Bool { lazy ? LazyFlags.parity(lowByte) : bits & LazyFlags.pf != 0 }
 
     @inline(__always) public static func parity(_ v: UInt32) -> Bool {
         (v & 0xFF).nonzeroBitCount & 1 == 0
@@ -91,7 +90,7 @@ public struct LazyFlags {
     /// EFLAGS as software sees it (PUSHF, LAHF, interrupt frames).
     public var value: UInt32 {
         get {
-            if operation == .none { return bits }
+            guard lazy else { return bits }
             var v = bits & ~LazyFlags.status
             if carryFlag { v |= LazyFlags.cf }
             if parityFlag { v |= LazyFlags.pf }
@@ -103,13 +102,13 @@ public struct LazyFlags {
         }
         set {
             bits = (newValue & 0x003F_7FD7) | 2
-            operation = .none
+            lazy = false
         }
     }
 
     /// Folds the lazy state into `bits`.
     @inline(__always) public mutating func materialize() {
-        if operation != .none { bits = value; operation = .none }
+        if lazy { bits = value; lazy = false }
     }
 
     /// Replaces the status flags in `mask` with those in `newBits`.
@@ -134,35 +133,28 @@ public struct LazyFlags {
 
     @inline(__always) public func isSet(_ flag: UInt32) -> Bool { bits & flag != 0 }
 
-    /// Evaluates condition code `cc` (SDM Vol. 1 Appendix B, Table B-1).
+    /// For each condition code (SDM Vol. 1 Appendix B, Table B-1), a 32-bit truth
+    /// table indexed by CF | ZF << 1 | SF << 2 | OF << 3 | PF << 4: O, NO, B, AE,
+    /// E, NE, BE, A, S, NS, P, NP, L, GE, LE, G. Literals, so that the array is
+    /// laid out at compile time (ConditionTests derives them again from Table B-1).
+    static let conditionTables: [UInt32] = [
+        0xFF00_FF00, 0x00FF_00FF, 0xAAAA_AAAA, 0x5555_5555, 0xCCCC_CCCC, 0x3333_3333, 0xEEEE_EEEE, 0x1111_1111,
+        0xF0F0_F0F0, 0x0F0F_0F0F, 0xFFFF_0000, 0x0000_FFFF, 0x0FF0_0FF0, 0xF00F_F00F, 0xCFFC_CFFC, 0x3003_3003,
+    ]
+
+    /// Evaluates condition code `cc` without branching on it: the flags form an
+    /// index into the condition's truth table.
     @inline(__always) public func condition(_ cc: Int) -> Bool {
-        if operation == .sub {
-            let d = destination, s = source
-            switch cc & 0xF {
-            case 0x2: return d < s
-            case 0x3: return d >= s
-            case 0x4: return d == s
-            case 0x5: return d != s
-            case 0x6: return d <= s
-            case 0x7: return d > s
-            case 0xC: return (d ^ signBit) < (s ^ signBit)
-            case 0xD: return (d ^ signBit) >= (s ^ signBit)
-            case 0xE: return (d ^ signBit) <= (s ^ signBit)
-            case 0xF: return (d ^ signBit) > (s ^ signBit)
-            default: break
-            }
+        var combo: UInt32
+        if lazy {
+            combo = carries >> 31
+            combo |= (result == 0 ? 2 : 0)
+            combo |= (result >> 31) << 2
+            combo |= ((carries ^ (carries << 1)) >> 31) << 3
+            if cc & 0xE == 0xA, LazyFlags.parity(lowByte) { combo |= 16 }
+        } else {
+            combo = (bits & 1) | (bits >> 5) & 2 | (bits >> 5) & 4 | (bits >> 8) & 8 | (bits << 2) & 16
         }
-        let r: Bool
-        switch cc >> 1 & 7 {
-        case 0: r = overflowFlag
-        case 1: r = carryFlag
-        case 2: r = zeroFlag
-        case 3: r = carryFlag || zeroFlag
-        case 4: r = signFlag
-        case 5: r = parityFlag
-        case 6: r = signFlag != overflowFlag
-        default: r = zeroFlag || (signFlag != overflowFlag)
-        }
-        return r != (cc & 1 != 0)
+        return LazyFlags.conditionTables.withUnsafeBufferPointer { ($0[cc & 15] >> combo) & 1 != 0 }
     }
 }

@@ -19,14 +19,12 @@ extension CPU {
         case 2:
             let c: UInt32 = flags.carryFlag ? 1 : 0
             let r = (d &+ s &+ c) & m
-            flags.set(.adc, result: r, destination: d, source: s, signBit: sign)
-            flags.carry = c
+            flags.set(.add, result: r, destination: d, source: s, signBit: sign)
             return r
         case 3:
             let c: UInt32 = flags.carryFlag ? 1 : 0
             let r = (d &- s &- c) & m
-            flags.set(.sbb, result: r, destination: d, source: s, signBit: sign)
-            flags.carry = c
+            flags.set(.sub, result: r, destination: d, source: s, signBit: sign)
             return r
         case 4:
             let r = d & s
@@ -106,10 +104,8 @@ extension CPU {
 
     /// INC and DEC leave CF as it was (SDM Vol. 2, INC/DEC "Flags Affected").
     @inline(__always) func incDec(_ v: UInt32, decrement: Bool, size: Int) -> UInt32 {
-        let c: UInt32 = flags.carryFlag ? 1 : 0
         let r = (decrement ? v &- 1 : v &+ 1) & CPU.mask(size)
-        flags.set(decrement ? .dec : .inc, result: r, destination: v, source: 1, signBit: CPU.signBit(size))
-        flags.carry = c
+        flags.setIncrementDecrement(decrement: decrement, result: r, destination: v, signBit: CPU.signBit(size))
         return r
     }
 
