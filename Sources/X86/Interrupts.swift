@@ -11,8 +11,8 @@ extension CPU {
     func deliverInterrupt(vector: UInt8) throws(Fault) {
         let entry = UInt32(vector) &* 4
         if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
-        let offset = readLinear16(idtr.base &+ entry)
-        let selector = readLinear16(idtr.base &+ entry &+ 2)
+        let offset = try readLinear16(idtr.base &+ entry)
+        let selector = try readLinear16(idtr.base &+ entry &+ 2)
         // The three word pushes wrap around the stack segment like any push, so each
         // must fit on its own (SDM Vol. 2 PUSHA: only SP = 1, 3, 5 make delivery fail).
         let sp = stackPointer

@@ -453,14 +453,14 @@ final class DisassemblerTests: XCTestCase {
         hex.split(separator: " ").compactMap { UInt8($0, radix: 16) }
     }
 
-    func testTable() {
+    func testTable() throws {
         let bus = TestBus()
         var count = 0
         for group in Self.groups {
             for c in group.cases {
                 let bytes = Self.bytes(c.bytes)
                 bus.load(bytes + [UInt8](repeating: 0, count: 16), at: 0x1000)
-                let d = bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF_FFFF, default32: group.default32)
+                let d = try bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF_FFFF, default32: group.default32)
                 XCTAssertEqual(Disassembler.text(d, address: group.address), c.text, "\(group.name): \(c.bytes)")
                 XCTAssertEqual(Int(d.length), bytes.count, "\(group.name): \(c.bytes)")
                 count += 1
@@ -514,7 +514,7 @@ final class DisassemblerTests: XCTestCase {
     /// Every opcode of both maps with every ModR/M byte, bare and behind 66 67 F3 26:
     /// the text is never empty, and it is `(bad)` exactly for what SDM Vol. 2
     /// Tables leave undefined or restrict to memory operands.
-    func testEveryEncoding() {
+    func testEveryEncoding() throws {
         let bus = TestBus()
         let tail: [UInt8] = [0x25, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]
         for prefixes: [UInt8] in [[], [0x66, 0x67, 0xF3, 0x26]] {
@@ -522,7 +522,7 @@ final class DisassemblerTests: XCTestCase {
                 let opcode: [UInt8] = index < 0x100 ? [UInt8(index)] : [0x0F, UInt8(index & 0xFF)]
                 for modrm in 0...255 {
                     bus.load(prefixes + opcode + [UInt8(modrm)] + tail, at: 0x1000)
-                    let d = bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF, default32: false)
+                    let d = try bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF, default32: false)
                     let text = Disassembler.text(d, address: 0)
                     XCTAssertFalse(text.isEmpty)
                     if (text == "(bad)") != Self.undefined(d) {

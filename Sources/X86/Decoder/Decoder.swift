@@ -3,19 +3,20 @@
 /// displacements and immediates. Lengths come from `OpcodeTable`.
 extension CPU {
     /// Decodes the instruction at linear address `linear` for the given default
-    /// operand/address size. Bytes are fetched through `memory`; an instruction
-    /// longer than 15 bytes is flagged `tooLong` (it raises #GP when executed).
-    func decode(linear: UInt32, ipOffset: UInt32, ipMask: UInt32, default32: Bool) -> DecodedInstruction {
+    /// operand/address size. Bytes are fetched through the TLB, so a fetch can
+    /// fault; an instruction longer than 15 bytes is flagged `tooLong` (it raises
+    /// #GP when executed).
+    func decode(linear: UInt32, ipOffset: UInt32, ipMask: UInt32, default32: Bool) throws(Fault) -> DecodedInstruction {
         var d = DecodedInstruction()
         var pos: UInt32 = 0
-        @inline(__always) func next() -> UInt8 {
-            let b = readLinear8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
+        @inline(__always) func next() throws(Fault) -> UInt8 {
+            let b = try readLinear8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
             pos &+= 1
             return b
         }
         var operand32 = default32, address32 = default32
         var segment: UInt8 = 0xFF
-        var b = next()
+        var b = try next()
         prefixLoop: while true {
             switch b {
             case 0x26, 0x2E, 0x36, 0x3E: segment = (b >> 3) & 3
@@ -28,12 +29,12 @@ extension CPU {
             default: break prefixLoop
             }
             if pos >= 15 { d.prefixes |= DecodedInstruction.tooLong; d.length = 15; return d }
-            b = next()
+            b = try next()
         }
         if operand32 { d.prefixes |= DecodedInstruction.operandSize32 }
         if address32 { d.prefixes |= DecodedInstruction.addressSize32 }
         var opcode = UInt16(b)
-        if b == 0x0F { opcode = 0x100 | UInt16(next()) }
+        if b == 0x0F { opcode = 0x100 | UInt16(try next()) }
         d.opcode = opcode
         d.operation = Operation.table[Int(opcode)]
         d.hasSegmentOverride = segment != 0xFF
@@ -42,75 +43,75 @@ extension CPU {
         if format & OpcodeTable.Format.undefined != 0 { d.prefixes |= DecodedInstruction.invalid }
 
         if format & OpcodeTable.Format.modrm != 0 {
-            let modrm = next()
+            let modrm = try next()
             d.modrm = modrm
             let mod = modrm >> 6, rm = modrm & 7
             if mod != 3 && format & OpcodeTable.Format.registerOnly == 0 {
                 if address32 {
                     var base = rm
                     if rm == 4 {
-                        let sib = next()
+                        let sib = try next()
                         d.scale = sib >> 6
                         let index = (sib >> 3) & 7
                         if index != 4 { d.index = index }
                         base = sib & 7
                     }
                     if base == 5 && mod == 0 {
-                        d.displacement = UInt32(next()) | UInt32(next()) << 8 | UInt32(next()) << 16 | UInt32(next()) << 24
+                        d.displacement = UInt32(try next()) | UInt32(try next()) << 8 | UInt32(try next()) << 16 | UInt32(try next()) << 24
                     } else {
                         d.base = base
                         if segment == 0xFF && (base == 4 || base == 5) { d.segment = UInt8(SegmentIndex.ss) }
                     }
                     if mod == 1 {
-                        d.displacement = UInt32(bitPattern: Int32(Int8(bitPattern: next())))
+                        d.displacement = UInt32(bitPattern: Int32(Int8(bitPattern: try next())))
                     } else if mod == 2 {
-                        d.displacement = UInt32(next()) | UInt32(next()) << 8 | UInt32(next()) << 16 | UInt32(next()) << 24
+                        d.displacement = UInt32(try next()) | UInt32(try next()) << 8 | UInt32(try next()) << 16 | UInt32(try next()) << 24
                     }
                 } else {
                     let bases: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (3, 3, 5, 5, 6, 7, 5, 3)
                     let indexes: (UInt8, UInt8, UInt8, UInt8) = (6, 7, 6, 7)
                     if rm == 6 && mod == 0 {
-                        d.displacement = UInt32(next()) | UInt32(next()) << 8
+                        d.displacement = UInt32(try next()) | UInt32(try next()) << 8
                     } else {
                         d.base = withUnsafeBytes(of: bases) { $0[Int(rm)] }
                         if rm < 4 { d.index = withUnsafeBytes(of: indexes) { $0[Int(rm)] } }
                         if segment == 0xFF && (rm == 2 || rm == 3 || rm == 6) { d.segment = UInt8(SegmentIndex.ss) }
                         if mod == 1 {
-                            d.displacement = UInt32(UInt16(bitPattern: Int16(Int8(bitPattern: next()))))
+                            d.displacement = UInt32(UInt16(bitPattern: Int16(Int8(bitPattern: try next()))))
                         } else if mod == 2 {
-                            d.displacement = UInt32(next()) | UInt32(next()) << 8
+                            d.displacement = UInt32(try next()) | UInt32(try next()) << 8
                         }
                     }
                 }
             }
         }
 
-        @inline(__always) func immediate(_ size: Int) -> UInt32 {
+        @inline(__always) func immediate(_ size: Int) throws(Fault) -> UInt32 {
             var v: UInt32 = 0
-            for k in 0..<size { v |= UInt32(next()) << (8 * UInt32(k)) }
+            for k in 0..<size { v |= UInt32(try next()) << (8 * UInt32(k)) }
             return v
         }
         let sized = operand32 ? 4 : 2
         switch format & 0xF0 {
         case OpcodeTable.Format.immByte:
-            let v = next()
+            let v = try next()
             switch opcode {
             case 0x6A, 0x6B, 0x83, 0x70...0x7F, 0xE0...0xE3, 0xEB:
                 d.immediate = UInt32(bitPattern: Int32(Int8(bitPattern: v)))
             default:
                 d.immediate = UInt32(v)
             }
-        case OpcodeTable.Format.immWord: d.immediate = immediate(2)
-        case OpcodeTable.Format.immSized: d.immediate = immediate(sized)
+        case OpcodeTable.Format.immWord: d.immediate = try immediate(2)
+        case OpcodeTable.Format.immSized: d.immediate = try immediate(sized)
         case OpcodeTable.Format.immFar:
-            d.immediate = immediate(sized)
-            d.immediate2 = UInt16(immediate(2))
-        case OpcodeTable.Format.immOffset: d.immediate = immediate(address32 ? 4 : 2)
+            d.immediate = try immediate(sized)
+            d.immediate2 = UInt16(try immediate(2))
+        case OpcodeTable.Format.immOffset: d.immediate = try immediate(address32 ? 4 : 2)
         case OpcodeTable.Format.immEnter:
-            d.immediate = immediate(2)
-            d.immediate2 = UInt16(next())
+            d.immediate = try immediate(2)
+            d.immediate2 = UInt16(try next())
         case OpcodeTable.Format.immGroup3:
-            if (d.modrm >> 3) & 7 < 2 { d.immediate = immediate(opcode == 0xF6 ? 1 : sized) }
+            if (d.modrm >> 3) & 7 < 2 { d.immediate = try immediate(opcode == 0xF6 ? 1 : sized) }
         default: break
         }
         if pos > 15 { d.prefixes |= DecodedInstruction.tooLong; pos = 15 }

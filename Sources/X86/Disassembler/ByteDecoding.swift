@@ -10,10 +10,11 @@ extension Disassembler {
         let memory = MemoryAccess()
         memory.bus = source
         let cpu = CPU(bus: source, memory: memory)
+        // Real mode without paging: a fetch from this flat space cannot fault.
         let decoded = withExtendedLifetime(source) {
-            cpu.decode(linear: 0, ipOffset: 0, ipMask: default32 ? 0xFFFF_FFFF : 0xFFFF, default32: default32)
+            try? cpu.decode(linear: 0, ipOffset: 0, ipMask: default32 ? 0xFFFF_FFFF : 0xFFFF, default32: default32)
         }
-        guard Int(decoded.length) <= bytes.count else { return (bad, bytes.count) }
+        guard let decoded, Int(decoded.length) <= bytes.count else { return (bad, bytes.count) }
         return (text(decoded, address: address), Int(decoded.length))
     }
 }

@@ -95,7 +95,7 @@ extension CPU {
             return
         }
         let a = try operandAddress(i, size: size)
-        if let r = alu(op, readLinear(a, size: size), s, size: size) { writeLinear(a, size: size, r) }
+        if let r = alu(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
     }
 
     @inline(__always) func test(_ d: UInt32, _ s: UInt32, size: Int) {
@@ -123,7 +123,7 @@ extension CPU {
             return
         }
         let a = try operandAddress(i, size: size)
-        writeLinear(a, size: size, incDec(readLinear(a, size: size), decrement: dec, size: size))
+        try writeLinear(a, size: size, incDec(try readLinear(a, size: size), decrement: dec, size: size))
     }
 
     /// CBW/CWDE (98) and CWD/CDQ (99).

@@ -22,7 +22,7 @@ extension CPU {
             address = try linear(segment: Int(i.segment), offset: ea, size: size)
             offset &= bits - 1
         }
-        let v = i.registerForm ? getReg(i.rm, size: size) : readLinear(address, size: size)
+        let v = i.registerForm ? getReg(i.rm, size: size) : try readLinear(address, size: size)
         let bit: UInt32 = 1 << offset
         flags.setStatus(LazyFlags.cf, v & bit != 0 ? LazyFlags.cf : 0)
         let r: UInt32
@@ -32,7 +32,7 @@ extension CPU {
         case 7: r = v ^ bit
         default: return
         }
-        if i.registerForm { setReg(i.rm, size: size, r) } else { writeLinear(address, size: size, r) }
+        if i.registerForm { setReg(i.rm, size: size, r) } else { try writeLinear(address, size: size, r) }
     }
 
     /// BSF (0F BC) and BSR (0F BD). A zero source sets ZF and leaves the
@@ -83,9 +83,9 @@ extension CPU {
             return
         }
         let a = try operandAddress(i, size: size)
-        let d = readLinear(a, size: size)
+        let d = try readLinear(a, size: size)
         let sum = alu(0, d, s, size: size) ?? 0
-        writeLinear(a, size: size, sum)
+        try writeLinear(a, size: size, sum)
         setReg(i.reg, size: size, d)
     }
 

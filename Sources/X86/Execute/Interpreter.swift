@@ -36,15 +36,15 @@ extension CPU {
             let phys = translate(linearIP)
             let tag = UInt64(phys) | (cs.big ? 1 << 32 : 0)
             let slot = Int(phys) & DecodeCache.mask
-            if tags[slot] != tag {
-                fill(slot: slot, tag: tag, linear: linearIP, ip: ip, big: cs.big)
-            }
-            let i = entries[slot]
-            let next = ip &+ UInt32(i.length)
-            eip = cs.big ? next : next & 0xFFFF
             let singleStep = flags.bits & LazyFlags.tf != 0
-            if tracing { tracer?(self, i) }
             do throws(Fault) {
+                if tags[slot] != tag {
+                    try fill(slot: slot, tag: tag, linear: linearIP, ip: ip, big: cs.big)
+                }
+                let i = entries[slot]
+                let next = ip &+ UInt32(i.length)
+                eip = cs.big ? next : next & 0xFFFF
+                if tracing { tracer?(self, i) }
                 if next &- 1 > cs.limit || ip > cs.limit { throw Fault.gp() }
                 try execute(i)
                 if singleStep { try deliverInterrupt(vector: Fault.debug) }
@@ -61,9 +61,9 @@ extension CPU {
 
     /// Decodes into the cache. Instructions outside directly mapped memory are
     /// decoded but not kept, as their bytes can change without a store.
-    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt32, ip: UInt32, big: Bool) {
+    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt32, ip: UInt32, big: Bool) throws(Fault) {
         decodeCache.misses &+= 1
-        let d = decode(linear: linear, ipOffset: ip, ipMask: big ? 0xFFFF_FFFF : 0xFFFF, default32: big)
+        let d = try decode(linear: linear, ipOffset: ip, ipMask: big ? 0xFFFF_FFFF : 0xFFFF, default32: big)
         decodeCache.entries[slot] = d
         let phys = UInt32(truncatingIfNeeded: tag)
         let lastPhys = translate(linear &+ UInt32(max(Int(d.length), 1) - 1))

@@ -32,22 +32,22 @@ extension CPU {
     }
 
     @inline(__always) func readMemory(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
-        readLinear(try linear(segment: s, offset: offset, size: size), size: size)
+        try readLinear(try linear(segment: s, offset: offset, size: size), size: size)
     }
 
     @inline(__always) func writeMemory(segment s: Int, offset: UInt32, size: Int, _ v: UInt32) throws(Fault) {
-        writeLinear(try linear(segment: s, offset: offset, size: size), size: size, v)
+        try writeLinear(try linear(segment: s, offset: offset, size: size), size: size, v)
     }
 
     /// The r/m operand (register or memory) of `size` bytes.
     @inline(__always) func readRM(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
         if i.registerForm { return getReg(i.rm, size: size) }
-        return readLinear(try operandAddress(i, size: size), size: size)
+        return try readLinear(try operandAddress(i, size: size), size: size)
     }
 
     @inline(__always) func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt32) throws(Fault) {
         if i.registerForm { setReg(i.rm, size: size, v); return }
-        writeLinear(try operandAddress(i, size: size), size: size, v)
+        try writeLinear(try operandAddress(i, size: size), size: size, v)
     }
 
     /// Read-modify-write of the r/m operand: `body` maps the old value to the new one,
@@ -58,7 +58,7 @@ extension CPU {
             return
         }
         let a = try operandAddress(i, size: size)
-        if let r = try body(readLinear(a, size: size)) { writeLinear(a, size: size, r) }
+        if let r = try body(try readLinear(a, size: size)) { try writeLinear(a, size: size, r) }
     }
 
     // MARK: Stack (SDM Vol. 1 §6.2)
@@ -77,14 +77,14 @@ extension CPU {
 
     @inline(__always) func push(_ v: UInt32, size: Int) throws(Fault) {
         let sp = (stackPointer &- UInt32(size)) & stackMask()
-        writeLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
+        try writeLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
         setStackPointer(sp)
     }
 
     /// Reads the value `depth` bytes above the stack top without popping it.
     @inline(__always) func peek(size: Int, depth: UInt32 = 0) throws(Fault) -> UInt32 {
         let sp = (stackPointer &+ depth) & stackMask()
-        return readLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size)
+        return try readLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size)
     }
 
     @inline(__always) func pop(size: Int) throws(Fault) -> UInt32 {

@@ -90,7 +90,7 @@ public final class MemoryAccess {
 
     // MARK: Slow paths
 
-    @inline(never) func readSlow(_ linear: UInt32, size: Int) -> UInt32 {
+    @inline(never) func readSlow(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
         tlbMisses &+= 1
         if Int(linear & 0xFFF) + size > 0x1000 {
             var v: UInt32 = 0
@@ -112,7 +112,7 @@ public final class MemoryAccess {
 
     func readByteSlow(_ linear: UInt32) -> UInt8 { readPhysical8(translate(linear)) }
 
-    @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) {
+    @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) throws(Fault) {
         tlbMisses &+= 1
         if Int(linear & 0xFFF) + size > 0x1000 {
             for k in 0..<size { writeByteSlow(linear &+ UInt32(k), UInt8(truncatingIfNeeded: value >> (8 * k))) }
