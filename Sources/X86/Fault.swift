@@ -3,10 +3,13 @@
 public struct Fault: Error, Equatable {
     public var vector: UInt8
     public var errorCode: UInt32?
+    /// For #PF, the linear address that faulted (it goes to CR2 on delivery).
+    public var address: UInt32
 
-    public init(_ vector: UInt8, errorCode: UInt32? = nil) {
+    public init(_ vector: UInt8, errorCode: UInt32? = nil, address: UInt32 = 0) {
         self.vector = vector
         self.errorCode = errorCode
+        self.address = address
     }
 
     public static let divideError: UInt8 = 0, debug: UInt8 = 1, breakpoint: UInt8 = 3
