@@ -18,6 +18,12 @@ public final class CPU {
     @exclusivity(unchecked) public var cr2: UInt32 = 0
     @exclusivity(unchecked) public var cr3: UInt32 = 0
     @exclusivity(unchecked) public var cr4: UInt32 = 0
+    /// Current privilege level: 0 in real mode, 3 in virtual-8086 mode, and in
+    /// protected mode the level the last code-segment load set (SDM Vol. 3 §5.5).
+    @exclusivity(unchecked) public internal(set) var cpl = 0
+    /// LDTR and TR with their descriptor caches (SDM Vol. 3 §2.4.3, §2.4.4).
+    @exclusivity(unchecked) public var ldtr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x82)
+    @exclusivity(unchecked) public var tr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x8B)
     @exclusivity(unchecked) public var gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
     @exclusivity(unchecked) public var idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
     /// DR0-DR7 (SDM Vol. 3 §18.2); stored, breakpoints not yet armed.
@@ -81,6 +87,9 @@ public final class CPU {
         cr2 = 0; cr3 = 0; cr4 = 0
         gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
         idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
+        ldtr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x82)
+        tr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x8B)
+        cpl = 0
         for s in 0..<6 { segments[s] = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x93) }
         segments[SegmentIndex.cs] = SegmentRegister(selector: 0xF000, base: 0xFFFF_0000, limit: 0xFFFF, attributes: 0x9B)
         halted = false
@@ -134,7 +143,11 @@ public final class CPU {
         set { flags.value = newValue }
     }
 
-    public var protectedMode: Bool { cr0 & 1 != 0 }
+    /// CR0.PE: protected mode (or virtual-8086 mode, when EFLAGS.VM is also set).
+    @inline(__always) public var protectedMode: Bool { cr0 & 1 != 0 }
+    @inline(__always) public var virtual8086Mode: Bool { flags.bits & LazyFlags.vm != 0 }
+    /// Protected mode proper: segment registers hold selectors, not paragraph numbers.
+    @inline(__always) public var selectorMode: Bool { cr0 & 1 != 0 && flags.bits & LazyFlags.vm == 0 }
 }
 
 /// Encoding numbers of the general-purpose registers.

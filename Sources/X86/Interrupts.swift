@@ -7,8 +7,20 @@
 /// after contributory (or after #PF) becomes #DF, and a fault while delivering
 /// #DF shuts the processor down (triple fault).
 extension CPU {
-    /// Real-mode delivery: push FLAGS, CS, IP; clear IF, TF and AC; jump through the IVT.
-    func deliverInterrupt(vector: UInt8) throws(Fault) {
+    /// Delivers interrupt or exception `vector`. `software` marks INT n, INT3 and
+    /// INTO, whose gates must admit the CPL and whose delivery errors carry EXT = 0.
+    func deliverInterrupt(vector: UInt8, errorCode: UInt32? = nil, software: Bool = false) throws(Fault) {
+        if protectedMode {
+            try deliverProtectedModeInterrupt(vector: vector, errorCode: errorCode, software: software)
+        } else {
+            try deliverRealModeInterrupt(vector: vector)
+        }
+        halted = false
+    }
+
+    /// Real-mode delivery: push FLAGS, CS, IP; clear IF, TF and AC; jump through
+    /// the IVT. No error code is pushed.
+    func deliverRealModeInterrupt(vector: UInt8) throws(Fault) {
         let entry = UInt32(vector) &* 4
         if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
         let offset = try readLinear16(idtr.base &+ entry)
@@ -28,7 +40,6 @@ extension CPU {
         cs.base = UInt32(selector) << 4
         segments[SegmentIndex.cs] = cs
         eip = UInt32(offset)
-        halted = false
     }
 
     /// Classes of SDM Vol. 3 Table 6-4.
@@ -42,7 +53,8 @@ extension CPU {
         var current = fault
         while true {
             do throws(Fault) {
-                try deliverInterrupt(vector: current.vector)
+                if current.vector == Fault.pageFault { cr2 = current.address }
+                try deliverInterrupt(vector: current.vector, errorCode: current.errorCode)
                 return
             } catch {
                 if current.vector == Fault.doubleFault {

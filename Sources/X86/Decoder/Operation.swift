@@ -16,6 +16,7 @@ enum Operation: UInt8 {
     case nop, shift, doubleShift, enter, leave, escape, inputOutput
     case halt, complementCarry, clearOrSetCarry, clearInterrupt, setInterrupt
     case clearDirection, setDirection
+    case group6, loadAccessRights, loadSegmentLimit, adjustRPL
     case group7, clearTaskSwitched, moveFromControl, moveToControl, moveFromDebug, moveToDebug
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
@@ -94,6 +95,10 @@ enum Operation: UInt8 {
         case 0xFD: return .setDirection
         case 0xFE: return .group4
         case 0xFF: return .group5
+        case 0x100: return .group6
+        case 0x102: return .loadAccessRights
+        case 0x103: return .loadSegmentLimit
+        case 0x63: return .adjustRPL
         case 0x101: return .group7
         case 0x106: return .clearTaskSwitched
         case 0x120: return .moveFromControl
@@ -117,7 +122,7 @@ enum Operation: UInt8 {
         case 0x1BC, 0x1BD: return .bitScan
         case 0x1C0, 0x1C1: return .exchangeAdd
         case 0x1C8...0x1CF: return .byteSwap
-        default: return .undefined // including ARPL and the 0F 00 group, not recognised in real mode
+        default: return .undefined
         }
     }
 }

@@ -29,14 +29,17 @@ extension CPU {
         setStackPointer((stackPointer &+ UInt32(size) &+ release) & stackMask())
     }
 
-    /// Far JMP in real mode: load CS as a real-mode selector.
+    /// Far JMP: in real and virtual-8086 mode CS is a paragraph number; in
+    /// protected mode see `protectedJumpFar`.
     func jumpFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
         let t = size == 2 ? offset & 0xFFFF : offset
+        if selectorMode { try protectedJumpFar(selector: selector, offset: t); return }
         try loadCodeSegment(selector: selector, offset: t)
     }
 
     func callFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
         let t = size == 2 ? offset & 0xFFFF : offset
+        if selectorMode { try protectedCallFar(selector: selector, offset: t, size: size); return }
         let sp = stackPointer
         // Both pushes are checked before CS changes, so a #SS leaves no trace;
         // each wraps around the stack segment on its own.
@@ -57,6 +60,10 @@ extension CPU {
     /// RETF and RETF imm16 (CB, CA).
     func returnFar(_ i: DecodedInstruction) throws(Fault) {
         let size = i.operandSize
+        if selectorMode {
+            try protectedReturnFar(size: size, release: i.opcode == 0xCA ? i.immediate & 0xFFFF : 0)
+            return
+        }
         let offset = try peek(size: size)
         let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
         let t = size == 2 ? offset & 0xFFFF : offset
@@ -65,7 +72,7 @@ extension CPU {
         setStackPointer((stackPointer &+ UInt32(2 * size) &+ release) & stackMask())
     }
 
-    /// CS:EIP for a real-mode far transfer (SDM Vol. 3 §20.1.2).
+    /// CS:EIP for a real-mode or virtual-8086 far transfer (SDM Vol. 3 §20.1.2).
     func loadCodeSegment(selector: UInt16, offset: UInt32) throws(Fault) {
         var cs = segments[SegmentIndex.cs]
         if offset > cs.limit { throw Fault.gp() }

@@ -59,9 +59,9 @@ extension CPU {
         case .returnNear: try returnNear(i)
         case .returnFar: try returnFar(i)
         case .loop: try loop(i)
-        case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint)
-        case .interrupt: try deliverInterrupt(vector: UInt8(truncatingIfNeeded: i.immediate))
-        case .interruptOnOverflow: if flags.overflowFlag { try deliverInterrupt(vector: Fault.overflow) }
+        case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint, software: true)
+        case .interrupt: try deliverInterrupt(vector: UInt8(truncatingIfNeeded: i.immediate), software: true)
+        case .interruptOnOverflow: if flags.overflowFlag { try deliverInterrupt(vector: Fault.overflow, software: true) }
         case .interrupt1: try deliverInterrupt(vector: Fault.debug)
         case .interruptReturn: try interruptReturn(size: i.operandSize)
         case .exchange: try exchange(i, size: size)
@@ -125,6 +125,10 @@ extension CPU {
             flags.bits |= LazyFlags.intf
         case .clearDirection: flags.bits &= ~LazyFlags.df
         case .setDirection: flags.bits |= LazyFlags.df
+        case .group6: try group6(i)
+        case .loadAccessRights: try loadAccessRights(i)
+        case .loadSegmentLimit: try loadSegmentLimit(i)
+        case .adjustRPL: try adjustRPL(i)
         case .group7: try group7(i)
         case .clearTaskSwitched: cr0 &= ~UInt32(8)
         case .moveFromControl: try moveControlRegister(i, toControl: false)
@@ -196,14 +200,14 @@ extension CPU {
 
     /// IRET in real mode: pop IP, CS and FLAGS (SDM Vol. 2, "IRET", real-address mode).
     func interruptReturn(size: Int) throws(Fault) {
+        if selectorMode { try protectedModeInterruptReturn(size: size); return }
         let offset = try peek(size: size)
         let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
         let newFlags = try peek(size: size, depth: UInt32(2 * size))
         try loadCodeSegment(selector: selector, offset: size == 2 ? offset & 0xFFFF : offset)
         setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
         // IRETD loads RF too: EFLAGS ← (temp AND 257FD5H) OR (EFLAGS AND 1A0000H).
-        let writable: UInt32 = size == 2 ? 0x7FD5 : 0x0025_7FD5
-        eflags = (eflags & ~writable) | (newFlags & writable)
+        loadFlagsAtPrivilege(newFlags, size: size, privilege: 0, allowRF: true)
     }
 
     /// ESC (D8-DF) and WAIT with no x87 present: #NM when CR0.EM or CR0.TS ask for

@@ -20,10 +20,31 @@ extension CPU {
     /// Segment base + offset after checking that `size` bytes at `offset` lie within the limit.
     @inline(__always) func linear(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
         let seg = segments[s]
-        if UInt64(offset) &+ UInt64(size &- 1) > UInt64(seg.limit) {
-            throw s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
+        // Present, not a system segment, not expand-down: the common case.
+        if seg.attributes & 0x94 == 0x90 {
+            if UInt64(offset) &+ UInt64(size &- 1) > UInt64(seg.limit) {
+                throw s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
+            }
+        } else {
+            try checkUnusualSegment(seg, s, offset: offset, size: size)
         }
         return seg.base &+ offset
+    }
+
+    /// An unusable (null or not-present) segment faults on any use; an
+    /// expand-down data segment allows offsets above its limit, up to 64 KiB or
+    /// 4 GiB by its B bit (SDM Vol. 3 §5.3); a conforming code segment is
+    /// checked against its limit as usual.
+    @inline(never) func checkUnusualSegment(_ seg: SegmentRegister, _ s: Int, offset: UInt32, size: Int) throws(Fault) {
+        let fault = s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
+        guard seg.attributes & 0x80 != 0 else { throw fault }
+        let last = UInt64(offset) &+ UInt64(size &- 1)
+        if seg.attributes & 0x1C == 0x14 {
+            let top: UInt64 = seg.big ? 0xFFFF_FFFF : 0xFFFF
+            if UInt64(offset) <= UInt64(seg.limit) || last > top { throw fault }
+        } else if last > UInt64(seg.limit) {
+            throw fault
+        }
     }
 
     /// The linear address of the instruction's memory operand.

@@ -1,14 +1,7 @@
-/// Segment-register loads in real mode (SDM Vol. 3 §20.1.1): the base becomes
-/// selector × 16 while the cached limit and attributes stay as they were, which
-/// is what lets "unreal mode" keep 4 GiB limits loaded in protected mode.
+/// The instructions that move selectors in and out of segment registers: MOV
+/// Sreg, PUSH/POP Sreg and the far-pointer loads. The loads themselves, with
+/// their protected-mode checks, are in Segmentation/SegmentLoading.swift.
 extension CPU {
-    func loadSegment(_ s: Int, selector: UInt16) throws(Fault) {
-        if s == SegmentIndex.cs { throw Fault.ud }
-        segments[s].selector = selector
-        segments[s].base = UInt32(selector) << 4
-        if s == SegmentIndex.ss { interruptShadow = true }
-    }
-
     /// MOV Sreg, r/m16 (8E). Loading CS this way is undefined: #UD.
     func moveToSegment(_ i: DecodedInstruction) throws(Fault) {
         guard i.reg < 6, i.reg != SegmentIndex.cs else { throw Fault.ud }

@@ -42,13 +42,10 @@ extension CPU {
         try push(eflags & 0x00FC_FFFF, size: size)
     }
 
-    /// POPF in real mode or at CPL 0: every writable flag but VM and RF, which
-    /// POPF never changes; a 16-bit POPF leaves the upper half alone.
+    /// POPF: what it may change depends on CPL and IOPL (`loadFlagsAtPrivilege`).
     func popFlags(size: Int) throws(Fault) {
         let v = try pop(size: size)
-        let old = eflags
-        let writable: UInt32 = size == 2 ? 0x7FD5 : 0x0024_7FD5
-        eflags = (old & ~writable) | (v & writable)
+        loadFlagsAtPrivilege(v, size: size, privilege: cpl, allowRF: false)
     }
 
     /// ENTER imm16, imm8 (C8): creates a stack frame with `level` nested frame pointers.

@@ -1,0 +1,111 @@
+/// Interrupts, exceptions and IRET in protected mode (SDM Vol. 3 §6.10-6.14;
+/// Vol. 2 "INT n", "IRET"): IDT interrupt and trap gates, the stack switch to
+/// the handler's privilege level through the TSS, error codes, and the return.
+extension CPU {
+    /// Delivers `vector` through its IDT gate. Errors while doing so carry the
+    /// IDT entry as error code (index × 8 + 2, plus EXT unless `software`).
+    func deliverProtectedModeInterrupt(vector: UInt8, errorCode: UInt32?, software: Bool) throws(Fault) {
+        let ext: UInt32 = software ? 0 : 1
+        let entry = UInt32(vector) &* 8
+        let idtCode = entry | 2 | ext
+        if entry &+ 7 > UInt32(idtr.limit) { throw Fault.gp(idtCode) }
+        let gate = Descriptor(low: try readLinear32(idtr.base &+ entry), high: try readLinear32(idtr.base &+ entry &+ 4))
+        let size: Int
+        switch gate.type {
+        case Descriptor.SystemType.interruptGate16, Descriptor.SystemType.trapGate16: size = 2
+        case Descriptor.SystemType.interruptGate32, Descriptor.SystemType.trapGate32: size = 4
+        default:
+            // Task gates come with issue 3's task switching; anything else is not a gate.
+            throw Fault.gp(idtCode)
+        }
+        if gate.isCodeOrData { throw Fault.gp(idtCode) }
+        if software && gate.dpl < cpl { throw Fault.gp(idtCode) }
+        guard gate.present else { throw Fault(Fault.segmentNotPresent, errorCode: idtCode) }
+        let target = gate.gateSelector
+        if target & 0xFFFC == 0 { throw Fault.gp(ext) }
+        let targetCode = UInt32(target & 0xFFFC) | ext
+        let d = try readDescriptor(target)
+        guard d.isCode, d.dpl <= cpl else { throw Fault.gp(targetCode) }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: targetCode) }
+        let offset = size == 2 ? gate.gateOffset & 0xFFFF : gate.gateOffset
+        if offset > d.limit { throw Fault.gp(ext) }
+
+        let returnFlags = eflags, returnCS = UInt32(segments[SegmentIndex.cs].selector), returnIP = eip
+        let oldSS = segments[SegmentIndex.ss], oldSP = stackPointer, oldCPL = cpl
+        let level = d.conformingOrExpandDown ? cpl : d.dpl
+        do throws(Fault) {
+            if level < cpl {
+                let (newSS, newSP) = try innerStack(level: level)
+                try loadInnerStackSegment(newSS, level: level)
+                setStackPointer(newSP)
+                try push(UInt32(oldSS.selector), size: size)
+                try push(oldSP, size: size)
+            }
+            try push(returnFlags, size: size)
+            try push(returnCS, size: size)
+            try push(returnIP, size: size)
+            if let errorCode { try push(errorCode, size: size) }
+            try loadCodeSegment(target, d, offset: offset, level: level)
+        } catch {
+            segments[SegmentIndex.ss] = oldSS
+            setStackPointer(oldSP)
+            cpl = oldCPL
+            throw error
+        }
+        var cleared = LazyFlags.tf | LazyFlags.nt | LazyFlags.rf | LazyFlags.vm
+        if gate.type & 1 == 0 { cleared |= LazyFlags.intf }
+        flags.bits &= ~cleared
+    }
+
+    /// IRET in protected mode, to the same or an outer privilege level.
+    func protectedModeInterruptReturn(size: Int) throws(Fault) {
+        // Returns from nested tasks come with issue 3's task switching.
+        if flags.bits & LazyFlags.nt != 0 { throw Fault.gp(UInt32(tr.selector & 0xFFFC)) }
+        let offset = try peek(size: size)
+        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
+        let newFlags = try peek(size: size, depth: UInt32(2 * size))
+        let rpl = Int(selector & 3)
+        let code = UInt32(selector & 0xFFFC)
+        if selector & 0xFFFC == 0 { throw Fault.gp() }
+        let d = try readDescriptor(selector)
+        guard rpl >= cpl, d.isCode else { throw Fault.gp(code) }
+        if d.conformingOrExpandDown ? d.dpl > rpl : d.dpl != rpl { throw Fault.gp(code) }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        let target = size == 2 ? offset & 0xFFFF : offset
+        let oldCPL = cpl
+        if rpl == cpl {
+            try loadCodeSegment(selector, d, offset: target, level: rpl)
+            setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
+        } else {
+            let depth = UInt32(3 * size)
+            let newSP = try peek(size: size, depth: depth)
+            let newSS = UInt16(truncatingIfNeeded: try peek(size: size, depth: depth &+ UInt32(size)))
+            if target > d.limit { throw Fault.gp() }
+            let ssCode = UInt32(newSS & 0xFFFC)
+            if newSS & 0xFFFC == 0 { throw Fault.gp() }
+            let ssd = try readDescriptor(newSS)
+            guard Int(newSS & 3) == rpl, ssd.isData, ssd.readableOrWritable, ssd.dpl == rpl else { throw Fault.gp(ssCode) }
+            guard ssd.present else { throw Fault.ss(ssCode) }
+            try loadCodeSegment(selector, d, offset: target, level: rpl)
+            try markAccessed(newSS, ssd)
+            segments[SegmentIndex.ss] = ssd.segment(selector: newSS)
+            segments[SegmentIndex.ss].attributes |= 1
+            setStackPointer(size == 2 ? (stackPointer & 0xFFFF_0000) | (newSP & 0xFFFF) : newSP)
+        }
+        loadFlagsAtPrivilege(newFlags, size: size, privilege: oldCPL, allowRF: true)
+        if rpl != oldCPL { invalidateDataSegmentsForOuterLevel() }
+    }
+
+    /// EFLAGS from POPF or IRET (SDM Vol. 2 "IRET", "POPF"): the status flags,
+    /// TF, DF, NT, AC and ID always (RF for IRET only); IOPL only at CPL 0; IF only
+    /// when CPL <= IOPL (real mode runs at CPL 0); VM, VIP and VIF are left alone
+    /// here; a 16-bit form changes the low half only.
+    func loadFlagsAtPrivilege(_ value: UInt32, size: Int, privilege: Int, allowRF: Bool) {
+        var writable: UInt32 = 0x48D5 | LazyFlags.tf | LazyFlags.df | LazyFlags.ac | LazyFlags.id
+        if allowRF { writable |= LazyFlags.rf }
+        if privilege == 0 { writable |= LazyFlags.iopl }
+        if privilege <= Int(flags.bits >> 12) & 3 { writable |= LazyFlags.intf }
+        if size == 2 { writable &= 0xFFFF }
+        eflags = (eflags & ~writable) | (value & writable)
+    }
+}

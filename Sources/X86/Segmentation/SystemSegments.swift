@@ -1,0 +1,115 @@
+/// The instructions that handle LDTR, TR and selectors (SDM Vol. 2: SLDT, STR,
+/// LLDT, LTR, VERR, VERW, LAR, LSL, ARPL). None is recognised in real-address
+/// or virtual-8086 mode (#UD); LAR, LSL, VERR and VERW report through ZF alone.
+extension CPU {
+    /// Group 6 (0F 00): SLDT, STR, LLDT, LTR, VERR, VERW.
+    func group6(_ i: DecodedInstruction) throws(Fault) {
+        guard selectorMode else { throw Fault.ud }
+        switch i.reg {
+        case 0, 1:
+            let selector = UInt32(i.reg == 0 ? ldtr.selector : tr.selector)
+            // A register destination with a 32-bit operand size gets the selector zero-extended.
+            if i.registerForm { setReg(i.rm, size: i.operandSize, selector) } else { try writeRM(i, size: 2, selector) }
+        case 2: try loadLocalDescriptorTable(UInt16(truncatingIfNeeded: try readRM(i, size: 2)))
+        case 3: try loadTaskRegister(UInt16(truncatingIfNeeded: try readRM(i, size: 2)))
+        case 4, 5:
+            let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
+            let ok = try verify(selector, write: i.reg == 5)
+            flags.setStatus(LazyFlags.zf, ok ? LazyFlags.zf : 0)
+        default: throw Fault.ud
+        }
+    }
+
+    /// LLDT: a null selector leaves LDTR unusable; otherwise an LDT descriptor in the GDT.
+    func loadLocalDescriptorTable(_ selector: UInt16) throws(Fault) {
+        if cpl != 0 { throw Fault.gp() }
+        if selector & 0xFFFC == 0 {
+            ldtr = SegmentRegister(selector: selector, base: 0, limit: 0, attributes: 0)
+            return
+        }
+        let code = UInt32(selector & 0xFFFC)
+        if selector & 4 != 0 { throw Fault.gp(code) }
+        let d = try readDescriptor(selector)
+        guard !d.isCodeOrData, d.type == Descriptor.SystemType.ldt else { throw Fault.gp(code) }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        ldtr = d.segment(selector: selector)
+    }
+
+    /// LTR: an available TSS in the GDT, which the load marks busy.
+    func loadTaskRegister(_ selector: UInt16) throws(Fault) {
+        if cpl != 0 { throw Fault.gp() }
+        let code = UInt32(selector & 0xFFFC)
+        if selector & 0xFFFC == 0 { throw Fault.gp() }
+        if selector & 4 != 0 { throw Fault.gp(code) }
+        let d = try readDescriptor(selector)
+        let available = d.type == Descriptor.SystemType.availableTSS16 || d.type == Descriptor.SystemType.availableTSS32
+        guard !d.isCodeOrData, available else { throw Fault.gp(code) }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        let busy = Descriptor(low: d.low, high: d.high | 0x200)
+        try writeLinear(gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, busy.high)
+        tr = busy.segment(selector: selector)
+    }
+
+    /// The descriptor a LAR/LSL/VERR/VERW may look at, or nil when the selector
+    /// is null, outside its table, or not visible at the CPL and RPL (conforming
+    /// code segments are visible from any level).
+    func visibleDescriptor(_ selector: UInt16) throws(Fault) -> Descriptor? {
+        if selector & 0xFFFC == 0 { return nil }
+        let d: Descriptor
+        do throws(Fault) {
+            d = try readDescriptor(selector)
+        } catch {
+            if error.vector == Fault.generalProtection && error.errorCode == UInt32(selector & 0xFFFC) { return nil }
+            throw error
+        }
+        let conformingCode = d.isCode && d.conformingOrExpandDown
+        if !conformingCode && (d.dpl < cpl || d.dpl < Int(selector & 3)) { return nil }
+        return d
+    }
+
+    func verify(_ selector: UInt16, write: Bool) throws(Fault) -> Bool {
+        guard let d = try visibleDescriptor(selector), d.isCodeOrData else { return false }
+        return write ? d.isData && d.readableOrWritable : d.isData || d.readableOrWritable
+    }
+
+    /// LAR (0F 02): the access rights of segments and of LDT, TSS, call and task gates.
+    func loadAccessRights(_ i: DecodedInstruction) throws(Fault) {
+        guard selectorMode else { throw Fault.ud }
+        let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
+        // System types LAR reports: TSSs, LDTs, call and task gates (not interrupt or trap gates).
+        let valid: UInt32 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 9 | 1 << 11 | 1 << 12
+        guard let d = try visibleDescriptor(selector), d.isCodeOrData || valid >> UInt32(d.type) & 1 != 0 else {
+            flags.setStatus(LazyFlags.zf, 0)
+            return
+        }
+        setReg(i.reg, size: i.operandSize, d.high & (i.operandSize == 4 ? 0x00FF_FF00 : 0xFF00))
+        flags.setStatus(LazyFlags.zf, LazyFlags.zf)
+    }
+
+    /// LSL (0F 03): the byte-granular limit of segments, LDTs and TSSs.
+    func loadSegmentLimit(_ i: DecodedInstruction) throws(Fault) {
+        guard selectorMode else { throw Fault.ud }
+        let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
+        // System types LSL reports: TSSs and LDTs.
+        let valid: UInt32 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 9 | 1 << 11
+        guard let d = try visibleDescriptor(selector), d.isCodeOrData || valid >> UInt32(d.type) & 1 != 0 else {
+            flags.setStatus(LazyFlags.zf, 0)
+            return
+        }
+        setReg(i.reg, size: i.operandSize, d.limit & CPU.mask(i.operandSize))
+        flags.setStatus(LazyFlags.zf, LazyFlags.zf)
+    }
+
+    /// ARPL (63): raises the destination selector's RPL to the source's.
+    func adjustRPL(_ i: DecodedInstruction) throws(Fault) {
+        guard selectorMode else { throw Fault.ud }
+        let source = get16(i.reg) & 3
+        var changed = false
+        try modifyRM(i, size: 2) { d in
+            guard UInt16(d & 3) < source else { return nil }
+            changed = true
+            return (d & ~3) | UInt32(source)
+        }
+        flags.setStatus(LazyFlags.zf, changed ? LazyFlags.zf : 0)
+    }
+}

@@ -1,0 +1,171 @@
+import XCTest
+@testable import X86
+
+/// Protected-mode segmentation, privilege and interrupts, on small nasm
+/// programs that enter protected mode themselves (see `ProtectedModeTests.program`).
+final class ProtectedModeTests: XCTestCase {
+    /// A program loaded at 0x10000 that starts in real mode at 1000:0000, loads a
+    /// GDT (flat ring-0 and ring-3 code and data at 08/10/18/20, a TSS at 28 with
+    /// ESP0 = 0x8000), an IDT, enters protected mode, and runs `body`; `handlers`
+    /// and `data` follow. Results go to the words at 0x500 onwards.
+    static func program(body: String, handlers: String = "", gdtExtra: String = "") -> String {
+        """
+        bits 16
+        org 0x10000
+        %macro GATE 3
+            mov eax, %2
+            mov [idt + %1*8], ax
+            mov word [idt + %1*8 + 2], 0x08
+            mov byte [idt + %1*8 + 4], 0
+            mov byte [idt + %1*8 + 5], %3
+            shr eax, 16
+            mov [idt + %1*8 + 6], ax
+        %endmacro
+        start:
+            cli
+            mov ax, 0x1000
+            mov ds, ax
+            lgdt [gdt_ptr - 0x10000]
+            lidt [idt_ptr - 0x10000]
+            mov eax, cr0
+            or al, 1
+            mov cr0, eax
+            jmp dword 0x08:pm_entry
+        bits 32
+        pm_entry:
+            mov ax, 0x10
+            mov ds, ax
+            mov es, ax
+            mov fs, ax
+            mov gs, ax
+            mov ss, ax
+            mov esp, 0x9000
+            mov eax, tss
+            mov [gdt + 0x28 + 2], ax
+            shr eax, 16
+            mov [gdt + 0x28 + 4], al
+            mov [gdt + 0x28 + 7], ah
+            mov word [gdt + 0x28], 0x67
+            mov byte [gdt + 0x28 + 5], 0x89
+            mov dword [tss + 4], 0x8000
+            mov word [tss + 8], 0x10
+            mov ax, 0x28
+            ltr ax
+        \(body)
+            hlt
+        \(handlers)
+        align 8
+        gdt:
+            dq 0
+            dq 0x00CF9A000000FFFF
+            dq 0x00CF92000000FFFF
+            dq 0x00CFFA000000FFFF
+            dq 0x00CFF2000000FFFF
+            dq 0
+        \(gdtExtra)
+        gdt_end:
+        gdt_ptr:
+            dw gdt_end - gdt - 1
+            dd gdt
+        align 8
+        idt:
+            times 256 dq 0
+        idt_ptr:
+            dw 256 * 8 - 1
+            dd idt
+        tss:
+            times 104 db 0
+        """
+    }
+
+    /// Runs a program to its HLT and returns the CPU, the bus and the result dwords at 0x500.
+    func run(_ source: String, limit: Int = 100_000) throws -> (CPU, TestBus, [UInt32]) {
+        let bytes = try Assembler.assemble(source)
+        let bus = TestBus(ramSize: 1 << 20)
+        bus.load(bytes, at: 0x10000)
+        let cpu = bus.cpu
+        cpu.segments[SegmentIndex.cs] = SegmentRegister(selector: 0x1000, base: 0x10000, limit: 0xFFFF, attributes: 0x9B)
+        cpu.eip = 0
+        _ = cpu.run(budget: limit)
+        XCTAssertTrue(cpu.halted, "the program reached its HLT (EIP \(String(cpu.eip, radix: 16)))")
+        let results = (0..<16).map { k in
+            (0..<4).reduce(UInt32(0)) { $0 | UInt32(bus.byte(at: 0x500 + 4 * k + $1)) << (8 * UInt32($1)) }
+        }
+        return (cpu, bus, results)
+    }
+
+    func testEnteringProtectedModeLoadsDescriptors() throws {
+        let (cpu, bus, r) = try run(Self.program(body: """
+                mov dword [0x500], 0x12345678
+                mov eax, [0x500]
+                mov [0x504], eax
+                str ax
+                mov [0x508], eax
+                lsl ecx, [dummy_selector]
+            """, handlers: "dummy_selector: dw 0x10"))
+        XCTAssertTrue(cpu.protectedMode)
+        XCTAssertEqual(cpu.cpl, 0)
+        XCTAssertTrue(cpu.segments[SegmentIndex.cs].big, "32-bit code segment")
+        XCTAssertEqual(cpu.segments[SegmentIndex.ds].limit, 0xFFFF_FFFF, "4 GiB page-granular limit")
+        XCTAssertEqual(r[1], 0x1234_5678)
+        XCTAssertEqual(r[2] & 0xFFFF, 0x28, "STR after LTR")
+        XCTAssertEqual(cpu.get32(Reg.ecx), 0xFFFF_FFFF, "LSL of the flat data segment")
+        XCTAssertNotEqual(cpu.tr.attributes & 0x2, 0, "LTR marks the TSS busy")
+        // The CPU set the accessed bit of the data descriptor it loaded (GDT entry 2, access byte).
+        let gdt = Int(cpu.gdtr.base)
+        XCTAssertEqual(bus.byte(at: gdt + 0x10 + 5), 0x93)
+        XCTAssertEqual(bus.byte(at: gdt + 0x28 + 5), 0x8B, "busy TSS in the GDT")
+    }
+
+    /// Each case loads a selector into a segment register and expects the fault
+    /// vector and error code the SDM lists; the handler records them and resumes.
+    func testSegmentLoadFaultsAndErrorCodes() throws {
+        let cases: [(name: String, code: String, vector: UInt32, error: UInt32)] = [
+            ("null DS, then a read", "xor eax, eax\n    mov ds, ax\n    mov eax, [0x500]", 13, 0),
+            ("selector beyond the GDT", "mov ax, 0x80\n    mov ds, ax", 13, 0x80),
+            ("not-present data segment", "mov ax, 0x30\n    mov es, ax", 11, 0x30),
+            ("SS with RPL != CPL", "mov ax, 0x13\n    mov ss, ax", 13, 0x10),
+            ("SS not present", "mov ax, 0x30\n    mov ss, ax", 12, 0x30),
+            ("readable code into FS is fine, execute-only code is not", "mov ax, 0x08\n    mov fs, ax\n    mov ax, 0x38\n    mov gs, ax", 13, 0x38),
+            ("expand-down segment below its limit", "mov ax, 0x40\n    mov es, ax\n    mov eax, [es:0x0FFF]", 13, 0),
+        ]
+        for c in cases {
+            let (_, _, r) = try run(Self.program(body: """
+                    GATE 11, fault_11, 0x8E
+                    GATE 12, fault_12, 0x8E
+                    GATE 13, fault_13, 0x8E
+                    mov dword [0x500], 0xFFFFFFFF
+                    \(c.code)
+                    mov dword [0x500], 0xAAAAAAAA
+                recover:
+                    mov ax, 0x10
+                    mov ds, ax
+                """, handlers: """
+                fault_11:
+                    mov dword [ss:0x508], 11
+                    jmp fault_handler
+                fault_12:
+                    mov dword [ss:0x508], 12
+                    jmp fault_handler
+                fault_13:
+                    mov dword [ss:0x508], 13
+                fault_handler:
+                    mov ax, 0x10
+                    mov ds, ax
+                    pop dword [0x504]
+                    mov dword [0x500], 1
+                    mov dword [esp], recover
+                    mov dword [esp + 4], 0x08
+                    mov ss, ax
+                    iretd
+                """, gdtExtra: """
+                    dq 0x00CF12000000FFFF
+                    dq 0x00CF98000000FFFF
+                    dq 0x00409600000FFFFF
+                """))
+            XCTAssertEqual(r[0], 1, "\(c.name): a fault was taken")
+            XCTAssertEqual(r[1], c.error, "\(c.name): error code")
+            XCTAssertEqual(r[2], c.vector, "\(c.name): vector")
+        }
+    }
+}
