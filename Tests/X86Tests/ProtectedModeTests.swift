@@ -86,6 +86,12 @@ final class ProtectedModeTests: XCTestCase {
         let cpu = bus.cpu
         cpu.segments[SegmentIndex.cs] = SegmentRegister(selector: 0x1000, base: 0x10000, limit: 0xFFFF, attributes: 0x9B)
         cpu.eip = 0
+        if ProcessInfo.processInfo.environment["SWIFTPC_TRACE"] != nil {
+            cpu.tracer = { c, i in
+                print(String(c.segments[SegmentIndex.cs].selector, radix: 16), String(c.instructionStart, radix: 16),
+                      Disassembler.text(i, address: c.instructionStart), "esp", String(c.get32(Reg.esp), radix: 16))
+            }
+        }
         _ = cpu.run(budget: limit)
         XCTAssertTrue(cpu.halted, "the program reached its HLT (EIP \(String(cpu.eip, radix: 16)))")
         let results = (0..<16).map { k in
@@ -167,5 +173,79 @@ final class ProtectedModeTests: XCTestCase {
             XCTAssertEqual(r[1], c.error, "\(c.name): error code")
             XCTAssertEqual(r[2], c.vector, "\(c.name): vector")
         }
+    }
+
+    /// Ring 0 → ring 3 by IRETD (which nulls DS, a ring-0 segment: ring 3 reloads
+    /// it with its own); ring 3 makes a system call through a DPL-3
+    /// interrupt gate (stack switch to the TSS's SS0:ESP0, the old SS:ESP pushed),
+    /// returns by IRETD, calls through a call gate copying two parameters, comes
+    /// back by RETF, and finally hits a DPL-0 gate: #GP(vector × 8 + 2).
+    func testPrivilegeTransitions() throws {
+        let (cpu, _, r) = try run(Self.program(body: """
+                GATE 0x80, syscall, 0xEE
+                GATE 0x81, syscall, 0x8E
+                GATE 13, gp_handler, 0x8E
+                mov eax, gate_target
+                mov [gdt + 0x30], ax
+                shr eax, 16
+                mov [gdt + 0x36], ax
+                push dword 0x23
+                push dword 0x7000
+                pushfd
+                push dword 0x1B
+                push dword ring3
+                iretd
+            ring3:
+                mov ax, 0x23
+                mov ds, ax
+                mov ax, cs
+                mov [0x500], eax
+                mov eax, 0x1234
+                int 0x80
+                mov [0x50C], eax
+                push dword 0x11111111
+                push dword 0x22222222
+                call 0x33:0
+                mov [0x51C], esp
+                int 0x81
+                hlt
+            """, handlers: """
+            syscall:
+                mov ebx, cs
+                mov [0x504], ebx
+                mov [0x508], esp
+                mov ebx, [esp + 16]
+                mov [0x510], ebx
+                add eax, 1
+                iretd
+            gate_target:
+                mov ebx, cs
+                mov [0x514], ebx
+                mov ebx, [esp + 8]
+                mov [0x518], ebx
+                mov ebx, [esp + 12]
+                mov [0x520], ebx
+                retf 8
+            gp_handler:
+                mov ax, 0x10
+                mov ds, ax
+                pop dword [0x524]
+                hlt
+            """, gdtExtra: """
+                dw 0, 0x08
+                db 2, 0xEC
+                dw 0
+            """))
+        XCTAssertEqual(r[0] & 0xFFFF, 0x1B, "running at ring 3")
+        XCTAssertEqual(r[1] & 0xFFFF, 0x08, "the system call runs at ring 0")
+        XCTAssertEqual(r[2], 0x8000 - 20, "ring-0 stack from the TSS, with SS, ESP, EFLAGS, CS, EIP pushed")
+        XCTAssertEqual(r[4], 0x23, "the old SS was pushed")
+        XCTAssertEqual(r[3], 0x1235, "returned to ring 3 with the result")
+        XCTAssertEqual(r[5] & 0xFFFF, 0x08, "the call gate runs at ring 0")
+        XCTAssertEqual(r[6], 0x2222_2222, "first copied parameter")
+        XCTAssertEqual(r[8], 0x1111_1111, "second copied parameter")
+        XCTAssertEqual(r[7], 0x7000, "RETF 8 released the parameters on the ring-3 stack")
+        XCTAssertEqual(r[9], 0x81 * 8 + 2, "INT to a DPL-0 gate from ring 3: #GP with the IDT entry")
+        XCTAssertEqual(cpu.cpl, 0)
     }
 }
