@@ -6,7 +6,7 @@ import XCTest
 final class ProtectedModeTests: XCTestCase {
     /// A program loaded at 0x10000 that starts in real mode at 1000:0000, loads a
     /// GDT (flat ring-0 and ring-3 code and data at 08/10/18/20, a TSS at 28 with
-    /// ESP0 = 0x8000), an IDT, enters protected mode, and runs `body`; `handlers`
+    /// ESP0 = 0x8000 and an all-clear I/O bitmap for ports 0-0x107), an IDT, enters protected mode, and runs `body`; `handlers`
     /// and `data` follow. Results go to the words at 0x500 onwards.
     static func program(body: String, handlers: String = "", gdtExtra: String = "") -> String {
         """
@@ -45,7 +45,8 @@ final class ProtectedModeTests: XCTestCase {
             shr eax, 16
             mov [gdt + 0x28 + 4], al
             mov [gdt + 0x28 + 7], ah
-            mov word [gdt + 0x28], 0x67
+            mov word [gdt + 0x28], 0x88
+            mov word [tss + 0x66], 0x68
             mov byte [gdt + 0x28 + 5], 0x89
             mov dword [tss + 4], 0x8000
             mov word [tss + 8], 0x10
@@ -74,7 +75,7 @@ final class ProtectedModeTests: XCTestCase {
             dw 256 * 8 - 1
             dd idt
         tss:
-            times 104 db 0
+            times 0x89 db 0
         """
     }
 
@@ -92,7 +93,12 @@ final class ProtectedModeTests: XCTestCase {
                       Disassembler.text(i, address: c.instructionStart), "esp", String(c.get32(Reg.esp), radix: 16))
             }
         }
-        _ = cpu.run(budget: limit)
+        // OUT ends a run (the board looks at its devices); keep going to the HLT.
+        var runs = 0
+        while !cpu.halted && !cpu.shutdown && runs < 100 && cpu.instructionCount < UInt64(limit) {
+            _ = cpu.run(budget: limit)
+            runs += 1
+        }
         XCTAssertTrue(cpu.halted, "the program reached its HLT (EIP \(String(cpu.eip, radix: 16)))")
         let results = (0..<16).map { k in
             (0..<4).reduce(UInt32(0)) { $0 | UInt32(bus.byte(at: 0x500 + 4 * k + $1)) << (8 * UInt32($1)) }
@@ -247,5 +253,62 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertEqual(r[7], 0x7000, "RETF 8 released the parameters on the ring-3 stack")
         XCTAssertEqual(r[9], 0x81 * 8 + 2, "INT to a DPL-0 gate from ring 3: #GP with the IDT entry")
         XCTAssertEqual(cpu.cpl, 0)
+    }
+
+    /// At ring 3 with IOPL 0: privileged instructions and CLI raise #GP(0); I/O
+    /// goes through the TSS bitmap (clear bit: allowed; set bit or beyond the TSS
+    /// limit: #GP(0)). Each faulting instruction is followed by a NOP the handler
+    /// skips to.
+    func testIOPLAndPrivilegedInstructionsAtRing3() throws {
+        let (_, _, r) = try run(Self.program(body: """
+                GATE 13, gp_handler, 0x8E
+                GATE 0x80, finish, 0xEE
+                or byte [tss + 0x68 + 0x10], 1
+                push dword 0x23
+                push dword 0x7000
+                push dword 0x0002
+                push dword 0x1B
+                push dword ring3
+                iretd
+            ring3:
+                mov ax, 0x23
+                mov ds, ax
+                mov dword [0x500], 0
+                in al, 0x60
+                mov [0x504], eax
+                cli
+                nop
+                hlt
+                nop
+                mov eax, cr0
+                nop
+                out 0x80, al
+                nop
+                mov dx, 0x200
+                in al, dx
+                nop
+                lgdt [0x600]
+                nop
+                out 0x81, al
+                mov dword [0x508], 0x600D
+                int 0x80
+            """, handlers: """
+            finish:
+                hlt
+            gp_handler:
+                add dword [0x500], 1
+                pop dword [0x50C]
+                mov eax, [esp]
+            skip:
+                inc eax
+                cmp byte [eax - 1], 0x90
+                jne skip
+                mov [esp], eax
+                iretd
+            """))
+        XCTAssertEqual(r[1] & 0xFF, 0xFF, "IN from a port whose bitmap bit is clear (open bus)")
+        XCTAssertEqual(r[0], 6, "CLI, HLT, MOV CR0, OUT to a denied port, IN beyond the bitmap, LGDT")
+        XCTAssertEqual(r[2], 0x600D, "OUT to a permitted port went through")
+        XCTAssertEqual(r[3], 0, "#GP(0)")
     }
 }

@@ -16,7 +16,7 @@ enum Operation: UInt8 {
     case nop, shift, doubleShift, enter, leave, escape, inputOutput
     case halt, complementCarry, clearOrSetCarry, clearInterrupt, setInterrupt
     case clearDirection, setDirection
-    case group6, loadAccessRights, loadSegmentLimit, adjustRPL
+    case group6, loadAccessRights, loadSegmentLimit, adjustRPL, cacheControl
     case group7, clearTaskSwitched, moveFromControl, moveToControl, moveFromDebug, moveToDebug
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
@@ -50,7 +50,8 @@ enum Operation: UInt8 {
         case 0x8D: return .loadEffectiveAddress
         case 0x8E: return .moveToSegment
         case 0x8F: return .popRM
-        case 0x90, 0x108, 0x109, 0x10D, 0x118...0x11F: return .nop
+        case 0x90, 0x10D, 0x118...0x11F: return .nop
+        case 0x108, 0x109: return .cacheControl
         case 0x91...0x97: return .exchangeAccumulator
         case 0x98, 0x99: return .convert
         case 0x9A: return .callFarImmediate

@@ -113,14 +113,19 @@ extension CPU {
         case .enter: try enter(i)
         case .leave: try leave(i)
         case .escape: try checkFPUAvailable(wait: false)
-        case .inputOutput: inputOutput(i)
+        case .inputOutput: try inputOutput(i)
+        case .cacheControl: try requirePrivilegeLevel0()
         case .halt:
+            try requirePrivilegeLevel0()
             halted = true
             stopRequested = true
         case .complementCarry: flags.setFlag(LazyFlags.cf, !flags.carryFlag)
         case .clearOrSetCarry: flags.setFlag(LazyFlags.cf, i.opcode == 0xF9)
-        case .clearInterrupt: flags.bits &= ~LazyFlags.intf
+        case .clearInterrupt:
+            try requireIOPrivilege()
+            flags.bits &= ~LazyFlags.intf
         case .setInterrupt:
+            try requireIOPrivilege()
             if flags.bits & LazyFlags.intf == 0 { interruptShadow = true }
             flags.bits |= LazyFlags.intf
         case .clearDirection: flags.bits &= ~LazyFlags.df
@@ -130,16 +135,21 @@ extension CPU {
         case .loadSegmentLimit: try loadSegmentLimit(i)
         case .adjustRPL: try adjustRPL(i)
         case .group7: try group7(i)
-        case .clearTaskSwitched: cr0 &= ~UInt32(8)
-        case .moveFromControl: try moveControlRegister(i, toControl: false)
-        case .moveToControl: try moveControlRegister(i, toControl: true)
-        case .moveFromDebug: moveDebugRegister(i, toDebug: false)
-        case .moveToDebug: moveDebugRegister(i, toDebug: true)
-        case .writeMSR: try modelSpecificRegister(write: true)
+        case .clearTaskSwitched:
+            try requirePrivilegeLevel0()
+            cr0 &= ~UInt32(8)
+        case .moveFromControl, .moveToControl:
+            try requirePrivilegeLevel0()
+            try moveControlRegister(i, toControl: i.operation == .moveToControl)
+        case .moveFromDebug, .moveToDebug:
+            try requirePrivilegeLevel0()
+            moveDebugRegister(i, toDebug: i.operation == .moveToDebug)
+        case .writeMSR, .readMSR:
+            try requirePrivilegeLevel0()
+            try modelSpecificRegister(write: i.operation == .writeMSR)
         case .readTimeStamp:
-            if cr4 & 4 != 0 && protectedMode { throw Fault.gp() }
+            if cr4 & 4 != 0 && cpl != 0 { throw Fault.gp() }
             rdtsc()
-        case .readMSR: try modelSpecificRegister(write: false)
         case .cpuid: cpuid()
         case .conditionalMove: try conditionalMove(i)
         case .setOnCondition: try setByteOnCondition(i)

@@ -20,6 +20,7 @@ extension CPU {
         let repeated = i.hasRepeat
         var count: UInt32 = repeated ? (a32 ? get32(Reg.ecx) : UInt32(get16(Reg.ecx))) : 1
         if count == 0 { return }
+        if i.opcode < 0x70 { try checkIOPermission(port: get16(Reg.edx), size: size) }
         let source = Int(i.segment), es = SegmentIndex.es
         var si = a32 ? get32(Reg.esi) : UInt32(get16(Reg.esi))
         var di = a32 ? get32(Reg.edi) : UInt32(get16(Reg.edi))

@@ -54,8 +54,10 @@ extension CPU {
         }
     }
 
-    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG.
+    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG. All but the
+    /// stores (SGDT, SIDT, SMSW) need CPL 0.
     func group7(_ i: DecodedInstruction) throws(Fault) {
+        if i.reg == 2 || i.reg == 3 || i.reg == 6 || i.reg == 7 { try requirePrivilegeLevel0() }
         switch i.reg {
         case 0, 1, 2, 3:
             guard !i.registerForm else { throw Fault.ud }
@@ -132,11 +134,39 @@ extension CPU {
         }
     }
 
+    /// Privileged instructions raise #GP(0) outside ring 0 (SDM Vol. 3 §5.9).
+    @inline(__always) func requirePrivilegeLevel0() throws(Fault) {
+        if cpl != 0 { throw Fault.gp() }
+    }
+
+    @inline(__always) var iopl: Int { Int(flags.bits >> 12) & 3 }
+
+    /// CLI and STI: #GP(0) when CPL > IOPL in protected mode, or IOPL < 3 in
+    /// virtual-8086 mode (SDM Vol. 3 §19.2.3; VME and PVI come with issue 3).
+    @inline(__always) func requireIOPrivilege() throws(Fault) {
+        if protectedMode && cpl > iopl { throw Fault.gp() }
+    }
+
+    /// I/O permission (SDM Vol. 1 §19.5): in protected mode with CPL > IOPL,
+    /// and always in virtual-8086 mode, every bit of the TSS I/O bitmap that
+    /// covers the accessed ports must be clear; a bitmap outside the TSS limit
+    /// (or a 16-bit TSS, which has none) denies access.
+    func checkIOPermission(port: UInt16, size: Int) throws(Fault) {
+        guard protectedMode && (cpl > iopl || virtual8086Mode) else { return }
+        guard tr.attributes & 0x8 != 0, tr.limit >= 0x67 else { throw Fault.gp() }
+        let mapBase = UInt32(try readLinear16(tr.base &+ 0x66))
+        let offset = mapBase &+ UInt32(port >> 3)
+        if offset &+ 1 > tr.limit { throw Fault.gp() }
+        let bits = UInt32(try readLinear16(tr.base &+ offset)) >> UInt32(port & 7)
+        if bits & ((1 << UInt32(size)) - 1) != 0 { throw Fault.gp() }
+    }
+
     /// IN and OUT (E4-E7, EC-EF). OUT ends the current run so the board can
     /// react before the next instruction.
-    func inputOutput(_ i: DecodedInstruction) {
+    func inputOutput(_ i: DecodedInstruction) throws(Fault) {
         let size = i.opcode & 1 == 0 ? 1 : i.operandSize
         let port = i.opcode >= 0xEC ? get16(Reg.edx) : UInt16(i.immediate & 0xFF)
+        try checkIOPermission(port: port, size: size)
         if i.opcode & 2 == 0 {
             setReg(Reg.eax, size: size, bus.portIn(port, size: size) & CPU.mask(size))
         } else {
