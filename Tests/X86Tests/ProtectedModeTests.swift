@@ -311,4 +311,67 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertEqual(r[2], 0x600D, "OUT to a permitted port went through")
         XCTAssertEqual(r[3], 0, "#GP(0)")
     }
+
+    /// CALL through a task gate to a second task (back link, NT, busy bits),
+    /// IRET back (NT), then JMP to the second task's TSS, which resumes after its IRET.
+    func testTaskSwitches() throws {
+        let (cpu, _, r) = try run(Self.program(body: """
+                mov eax, tss2
+                mov [gdt + 0x30 + 2], ax
+                shr eax, 16
+                mov [gdt + 0x30 + 4], al
+                mov [gdt + 0x30 + 7], ah
+                mov word [gdt + 0x30], 0x67
+                mov byte [gdt + 0x30 + 5], 0x89
+                mov dword [tss2 + 0x20], task2
+                mov dword [tss2 + 0x24], 2
+                mov dword [tss2 + 0x38], 0x6000
+                mov word [tss2 + 0x4C], 0x08
+                mov word [tss2 + 0x50], 0x10
+                mov word [tss2 + 0x48], 0x10
+                mov word [tss2 + 0x54], 0x10
+                mov eax, 0x5555
+                call 0x38:0
+                mov [0x50C], eax
+                mov al, [gdt + 0x30 + 5]
+                mov [0x510], al
+                mov al, [gdt + 0x28 + 5]
+                mov [0x514], al
+                jmp 0x30:0
+            """, handlers: """
+            task2:
+                str ax
+                mov [0x500], eax
+                mov ax, [tss2]
+                mov [0x504], eax
+                pushfd
+                pop dword [0x508]
+                mov eax, 0x7777
+                iretd
+                mov al, [gdt + 0x28 + 5]
+                mov [0x518], al
+                pushfd
+                pop dword [0x51C]
+                hlt
+            align 8
+            tss2:
+                times 104 db 0
+            """, gdtExtra: """
+                dq 0
+                dw 0, 0x30
+                db 0, 0x85
+                dw 0
+            """))
+        XCTAssertEqual(r[0] & 0xFFFF, 0x30, "TR in the called task")
+        XCTAssertEqual(r[1] & 0xFFFF, 0x28, "back link to the caller's TSS")
+        XCTAssertNotEqual(r[2] & 0x4000, 0, "NT set in the called task")
+        XCTAssertEqual(r[3], 0x5555, "IRET returned to the caller with its own EAX")
+        XCTAssertEqual(r[4] & 0xFF, 0x89, "the returned-from task is no longer busy")
+        XCTAssertEqual(r[5] & 0xFF, 0x8B, "the caller's TSS stayed busy")
+        XCTAssertEqual(r[6] & 0xFF, 0x89, "JMP frees the outgoing task")
+        XCTAssertEqual(r[7] & 0x4000, 0, "no NT after a JMP")
+        XCTAssertEqual(cpu.tr.selector, 0x30)
+        XCTAssertEqual(cpu.get32(Reg.eax) & 0xFF, 0x89, "the second run resumed after the IRET, with its saved EAX")
+        XCTAssertNotEqual(cpu.cr0 & 8, 0, "CR0.TS set by the task switch")
+    }
 }

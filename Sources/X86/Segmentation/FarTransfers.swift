@@ -59,9 +59,20 @@ extension CPU {
             let (target, code, targetOffset) = try callGateTarget(selector, d, forCall: false)
             try loadCodeSegment(target, code, offset: targetOffset, level: cpl)
         default:
-            // Task switches through TSS descriptors and task gates come with issue 3's task support.
-            throw Fault.gp(UInt32(selector & 0xFFFC))
+            try jumpOrCallToTask(selector, d, source: .jump)
         }
+    }
+
+    /// JMP or CALL to a TSS descriptor or through a task gate: both must admit
+    /// the CPL and the RPL (SDM Vol. 3 §7.3).
+    func jumpOrCallToTask(_ selector: UInt16, _ d: Descriptor, source: TaskSwitchSource) throws(Fault) {
+        let code = UInt32(selector & 0xFFFC)
+        let tss = d.type == Descriptor.SystemType.availableTSS16 || d.type == Descriptor.SystemType.availableTSS32
+            || d.type == Descriptor.SystemType.busyTSS16 || d.type == Descriptor.SystemType.busyTSS32
+        guard tss || d.type == Descriptor.SystemType.taskGate else { throw Fault.gp(code) }
+        if d.dpl < cpl || d.dpl < Int(selector & 3) { throw Fault.gp(code) }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        try switchTask(to: tss ? selector : d.gateSelector, source: source)
     }
 
     func protectedCallFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
@@ -88,8 +99,7 @@ extension CPU {
                 try loadCodeSegment(target, code, offset: targetOffset, level: cpl)
             }
         default:
-            // Task switches through TSS descriptors and task gates come with issue 3's task support.
-            throw Fault.gp(UInt32(selector & 0xFFFC))
+            try jumpOrCallToTask(selector, d, source: .call)
         }
     }
 

@@ -10,17 +10,20 @@ extension CPU {
         let idtCode = entry | 2 | ext
         if entry &+ 7 > UInt32(idtr.limit) { throw Fault.gp(idtCode) }
         let gate = Descriptor(low: try readLinear32(idtr.base &+ entry), high: try readLinear32(idtr.base &+ entry &+ 4))
-        let size: Int
+        let size: Int // of the pushes; 0 marks a task gate
         switch gate.type {
         case Descriptor.SystemType.interruptGate16, Descriptor.SystemType.trapGate16: size = 2
         case Descriptor.SystemType.interruptGate32, Descriptor.SystemType.trapGate32: size = 4
-        default:
-            // Task gates come with issue 3's task switching; anything else is not a gate.
-            throw Fault.gp(idtCode)
+        case Descriptor.SystemType.taskGate: size = 0
+        default: throw Fault.gp(idtCode)
         }
         if gate.isCodeOrData { throw Fault.gp(idtCode) }
         if software && gate.dpl < cpl { throw Fault.gp(idtCode) }
         guard gate.present else { throw Fault(Fault.segmentNotPresent, errorCode: idtCode) }
+        if size == 0 {
+            try switchTask(to: gate.gateSelector, source: .interrupt, errorCode: errorCode)
+            return
+        }
         let target = gate.gateSelector
         if target & 0xFFFC == 0 { throw Fault.gp(ext) }
         let targetCode = UInt32(target & 0xFFFC) | ext
@@ -59,8 +62,11 @@ extension CPU {
 
     /// IRET in protected mode, to the same or an outer privilege level.
     func protectedModeInterruptReturn(size: Int) throws(Fault) {
-        // Returns from nested tasks come with issue 3's task switching.
-        if flags.bits & LazyFlags.nt != 0 { throw Fault.gp(UInt32(tr.selector & 0xFFFC)) }
+        // NT: return to the task that called or interrupted this one.
+        if flags.bits & LazyFlags.nt != 0 {
+            try switchTask(to: try readLinear16(tr.base), source: .interruptReturn)
+            return
+        }
         let offset = try peek(size: size)
         let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
         let newFlags = try peek(size: size, depth: UInt32(2 * size))

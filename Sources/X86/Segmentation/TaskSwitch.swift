@@ -1,0 +1,141 @@
+/// Hardware task switching (SDM Vol. 3 §7.3): JMP or CALL to a TSS descriptor
+/// or task gate, an interrupt through a task gate, and IRET with NT set. The
+/// outgoing task's state goes to its TSS, the incoming task's comes from its
+/// own; busy bits, NT and the back link record the nesting.
+extension CPU {
+    enum TaskSwitchSource { case jump, call, interrupt, interruptReturn }
+
+    /// Register layout of a 32-bit TSS (Figure 7-2) and a 16-bit one (Figure 7-11).
+    private struct TSSLayout {
+        let wide: Bool
+        var word: Int { wide ? 4 : 2 }
+        var ip: UInt32 { wide ? 0x20 : 0x0E }
+        var flags: UInt32 { wide ? 0x24 : 0x10 }
+        var registers: UInt32 { wide ? 0x28 : 0x12 }
+        var segments: UInt32 { wide ? 0x48 : 0x22 }
+        var segmentStride: UInt32 { wide ? 4 : 2 }
+        var ldt: UInt32 { wide ? 0x60 : 0x2A }
+        var minimumLimit: UInt32 { wide ? 0x67 : 0x2B }
+    }
+
+    /// Switches to the task whose TSS descriptor `selector` names. `errorCode`
+    /// is pushed on the new task's stack for exceptions delivered through a task gate.
+    func switchTask(to selector: UInt16, source: TaskSwitchSource, errorCode: UInt32? = nil) throws(Fault) {
+        let code = UInt32(selector & 0xFFFC)
+        if selector & 4 != 0 { throw Fault(Fault.invalidTSS, errorCode: code) }
+        let d = try readDescriptor(selector)
+        let busyType = d.type == Descriptor.SystemType.busyTSS16 || d.type == Descriptor.SystemType.busyTSS32
+        let availableType = d.type == Descriptor.SystemType.availableTSS16 || d.type == Descriptor.SystemType.availableTSS32
+        if d.isCodeOrData || !(source == .interruptReturn ? busyType : availableType) {
+            throw Fault(source == .interruptReturn ? Fault.invalidTSS : Fault.generalProtection, errorCode: code)
+        }
+        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        let new = TSSLayout(wide: d.type & 8 != 0)
+        if d.limit < new.minimumLimit { throw Fault(Fault.invalidTSS, errorCode: code) }
+        let old = TSSLayout(wide: tr.attributes & 8 != 0)
+        let newBase = d.base
+
+        // Save the outgoing task (its EIP is the instruction after the switch).
+        var outgoingFlags = eflags
+        if source == .interruptReturn { outgoingFlags &= ~LazyFlags.nt }
+        try writeLinear(tr.base &+ old.ip, size: old.word, eip)
+        try writeLinear(tr.base &+ old.flags, size: old.word, outgoingFlags)
+        for r in 0..<8 {
+            try writeLinear(tr.base &+ old.registers &+ UInt32(r * old.word), size: old.word, get32(r))
+        }
+        for s in 0..<(old.wide ? 6 : 4) {
+            try writeLinear(tr.base &+ old.segments &+ UInt32(s) &* old.segmentStride, size: 2, UInt32(segments[s].selector))
+        }
+        if source == .jump || source == .interruptReturn {
+            try setBusy(tr.selector, false)
+        }
+
+        // Read the incoming task.
+        var newFlags = try readLinear(newBase &+ new.flags, size: new.word)
+        if !new.wide { newFlags = (eflags & 0xFFFF_0000) | newFlags }
+        let newIP = try readLinear(newBase &+ new.ip, size: new.word)
+        var registers = [UInt32](repeating: 0, count: 8)
+        for r in 0..<8 { registers[r] = try readLinear(newBase &+ new.registers &+ UInt32(r * new.word), size: new.word) }
+        var selectors = [UInt16](repeating: 0, count: 6)
+        for s in 0..<(new.wide ? 6 : 4) {
+            selectors[s] = try readLinear16(newBase &+ new.segments &+ UInt32(s) &* new.segmentStride)
+        }
+        let ldtSelector = try readLinear16(newBase &+ new.ldt)
+        let newCR3 = new.wide ? try readLinear32(newBase &+ 0x1C) : cr3
+
+        if source == .call || source == .interrupt {
+            try writeLinear(newBase, size: 2, UInt32(tr.selector))
+            newFlags |= LazyFlags.nt
+        }
+        if source != .interruptReturn { try setBusy(selector, true) }
+        tr = Descriptor(low: d.low, high: d.high | 0x200).segment(selector: selector)
+        cr0 |= 8
+
+        // From here on, faults belong to the new task (SDM Vol. 3 §7.3, step 13).
+        if new.wide && cr0 & 0x8000_0000 != 0 && newCR3 != cr3 {
+            cr3 = newCR3
+            memory.flushTLB()
+        }
+        eflags = newFlags | 2
+        eip = new.wide ? newIP : newIP & 0xFFFF
+        for r in 0..<8 {
+            if new.wide { set32(r, registers[r]) } else { set16(r, UInt16(truncatingIfNeeded: registers[r])) }
+        }
+        try loadTaskSegments(selectors, ldt: ldtSelector)
+        if let errorCode { try push(errorCode, size: new.word) }
+    }
+
+    private func setBusy(_ selector: UInt16, _ busy: Bool) throws(Fault) {
+        let at = gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4
+        let high = try readLinear32(at)
+        try writeLinear(at, size: 4, busy ? high | 0x200 : high & ~0x200)
+    }
+
+    /// Loads LDTR, CS, SS and the data segments of the new task, with #TS for
+    /// what does not fit (SDM Vol. 3 §7.3, Table 7-1).
+    private func loadTaskSegments(_ selectors: [UInt16], ldt: UInt16) throws(Fault) {
+        if virtual8086Mode {
+            ldtr = SegmentRegister(selector: ldt, base: 0, limit: 0, attributes: 0)
+            for s in 0..<6 {
+                segments[s] = SegmentRegister(selector: selectors[s], base: UInt32(selectors[s]) << 4, limit: 0xFFFF, attributes: 0xF3)
+            }
+            segments[SegmentIndex.cs].attributes = 0xFB
+            cpl = 3
+            return
+        }
+        let ldtCode = UInt32(ldt & 0xFFFC)
+        if ldt & 0xFFFC == 0 {
+            ldtr = SegmentRegister(selector: ldt, base: 0, limit: 0, attributes: 0)
+        } else {
+            if ldt & 4 != 0 { throw Fault(Fault.invalidTSS, errorCode: ldtCode) }
+            let d = try readDescriptor(ldt, vector: Fault.invalidTSS)
+            guard !d.isCodeOrData, d.type == Descriptor.SystemType.ldt else { throw Fault(Fault.invalidTSS, errorCode: ldtCode) }
+            guard d.present else { throw Fault(Fault.invalidTSS, errorCode: ldtCode) }
+            ldtr = d.segment(selector: ldt)
+        }
+        let cs = selectors[SegmentIndex.cs]
+        let csCode = UInt32(cs & 0xFFFC)
+        if cs & 0xFFFC == 0 { throw Fault(Fault.invalidTSS, errorCode: 0) }
+        let code = try readDescriptor(cs, vector: Fault.invalidTSS)
+        let level = Int(cs & 3)
+        guard code.isCode else { throw Fault(Fault.invalidTSS, errorCode: csCode) }
+        if code.conformingOrExpandDown ? code.dpl > level : code.dpl != level {
+            throw Fault(Fault.invalidTSS, errorCode: csCode)
+        }
+        guard code.present else { throw Fault(Fault.segmentNotPresent, errorCode: csCode) }
+        try markAccessed(cs, code)
+        segments[SegmentIndex.cs] = code.segment(selector: cs)
+        segments[SegmentIndex.cs].attributes |= 1
+        cpl = level
+        do throws(Fault) {
+            try loadStackSegment(selectors[SegmentIndex.ss], cpl: level)
+            for s in [SegmentIndex.es, SegmentIndex.ds, SegmentIndex.fs, SegmentIndex.gs] {
+                try loadDataSegment(s, selector: selectors[s])
+            }
+        } catch {
+            // Segment checks during a task switch report #TS, except not-present ones (#NP / #SS).
+            if error.vector == Fault.generalProtection { throw Fault(Fault.invalidTSS, errorCode: error.errorCode) }
+            throw error
+        }
+    }
+}
