@@ -374,4 +374,62 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertEqual(cpu.get32(Reg.eax) & 0xFF, 0x89, "the second run resumed after the IRET, with its saved EAX")
         XCTAssertNotEqual(cpu.cr0 & 8, 0, "CR0.TS set by the task switch")
     }
+
+    /// IRETD with VM into virtual-8086 mode: 8086 segments (DS = 0x50 reaches
+    /// 0x500), then CLI with IOPL 0 traps to the ring-0 #GP handler, which finds
+    /// GS, FS, DS, ES, SS, ESP, EFLAGS (VM), CS and EIP on its TSS stack, and null
+    /// data segments.
+    func testVirtual8086Mode() throws {
+        let (cpu, bus, r) = try run(Self.program(body: """
+                GATE 13, gp_handler, 0x8E
+                push dword 0x0040
+                push dword 0x0030
+                push dword 0x0050
+                push dword 0x0020
+                push dword 0x3000
+                push dword 0x0FF0
+                push dword 0x00020002
+                push dword 0x1000
+                push dword v86_code - 0x10000
+                iretd
+            bits 16
+            v86_code:
+                mov ax, 0x1234
+                mov [0x00], ax
+                mov ax, ds
+                mov [0x04], ax
+                cli
+                hlt
+            bits 32
+            """, handlers: """
+            gp_handler:
+                mov eax, ds
+                mov bx, 0x10
+                mov ds, bx
+                mov es, bx
+                mov [0x508], eax
+                mov esi, esp
+                mov edi, 0x50C
+                mov ecx, 10
+                cld
+                rep movsd
+                hlt
+            """))
+        XCTAssertEqual(r[0] & 0xFFFF, 0x1234, "8086 segment arithmetic: DS 0x50 reaches 0x500")
+        XCTAssertEqual(r[1] & 0xFFFF, 0x50, "DS as the 8086 code sees it")
+        XCTAssertEqual(r[2] & 0xFFFF, 0, "the handler starts with a null DS")
+        let frame = Array(r[3..<13])
+        XCTAssertEqual(frame[0], 0, "error code of the #GP")
+        XCTAssertEqual(frame[2] & 0xFFFF, 0x1000, "CS of the 8086 code")
+        XCTAssertNotEqual(frame[3] & LazyFlags.vm, 0, "EFLAGS image has VM")
+        XCTAssertEqual(frame[4], 0x0FF0, "ESP")
+        XCTAssertEqual(frame[5] & 0xFFFF, 0x3000, "SS")
+        XCTAssertEqual(frame[6] & 0xFFFF, 0x0020, "ES")
+        XCTAssertEqual(frame[7] & 0xFFFF, 0x0050, "DS")
+        XCTAssertEqual(frame[8] & 0xFFFF, 0x0030, "FS")
+        XCTAssertEqual(frame[9] & 0xFFFF, 0x0040, "GS")
+        XCTAssertEqual(bus.byte(at: Int(0x10000 + frame[1])), 0xFA, "saved EIP points at the CLI")
+        XCTAssertFalse(cpu.virtual8086Mode)
+        XCTAssertEqual(cpu.cpl, 0)
+    }
 }

@@ -30,8 +30,12 @@ extension CPU {
         case .popRM:
             guard i.reg == 0 else { throw Fault.ud }
             try popRM(i)
-        case .pushFlags: try pushFlags(size: i.operandSize)
-        case .popFlags: try popFlags(size: i.operandSize)
+        case .pushFlags:
+            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
+            try pushFlags(size: i.operandSize)
+        case .popFlags:
+            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
+            try popFlags(size: i.operandSize)
         case .decimalAdjust: decimalAdjust(i.opcode)
         case .asciiAdjustMultiply: try asciiAdjustMultiply(base: UInt8(truncatingIfNeeded: i.immediate))
         case .asciiAdjustDivide: asciiAdjustDivide(base: UInt8(truncatingIfNeeded: i.immediate))
@@ -60,10 +64,15 @@ extension CPU {
         case .returnFar: try returnFar(i)
         case .loop: try loop(i)
         case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint, software: true)
-        case .interrupt: try deliverInterrupt(vector: UInt8(truncatingIfNeeded: i.immediate), software: true)
+        case .interrupt:
+            // INT n in virtual-8086 mode with IOPL < 3 goes to the monitor (SDM Vol. 3 §20.3.1).
+            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
+            try deliverInterrupt(vector: UInt8(truncatingIfNeeded: i.immediate), software: true)
         case .interruptOnOverflow: if flags.overflowFlag { try deliverInterrupt(vector: Fault.overflow, software: true) }
         case .interrupt1: try deliverInterrupt(vector: Fault.debug)
-        case .interruptReturn: try interruptReturn(size: i.operandSize)
+        case .interruptReturn:
+            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
+            try interruptReturn(size: i.operandSize)
         case .exchange: try exchange(i, size: size)
         case .exchangeAccumulator:
             let r = Int(i.opcode & 7), s = i.operandSize
@@ -217,7 +226,7 @@ extension CPU {
         try loadCodeSegment(selector: selector, offset: size == 2 ? offset & 0xFFFF : offset)
         setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
         // IRETD loads RF too: EFLAGS ← (temp AND 257FD5H) OR (EFLAGS AND 1A0000H).
-        loadFlagsAtPrivilege(newFlags, size: size, privilege: 0, allowRF: true)
+        loadFlagsAtPrivilege(newFlags, size: size, privilege: cpl, allowRF: true)
     }
 
     /// ESC (D8-DF) and WAIT with no x87 present: #NM when CR0.EM or CR0.TS ask for

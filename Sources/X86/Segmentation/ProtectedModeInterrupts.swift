@@ -29,18 +29,28 @@ extension CPU {
         let targetCode = UInt32(target & 0xFFFC) | ext
         let d = try readDescriptor(target)
         guard d.isCode, d.dpl <= cpl else { throw Fault.gp(targetCode) }
+        // From virtual-8086 mode only a ring-0, non-conforming handler will do.
+        if virtual8086Mode && (d.dpl != 0 || d.conformingOrExpandDown) { throw Fault.gp(targetCode) }
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: targetCode) }
         let offset = size == 2 ? gate.gateOffset & 0xFFFF : gate.gateOffset
         if offset > d.limit { throw Fault.gp(ext) }
 
         let returnFlags = eflags, returnCS = UInt32(segments[SegmentIndex.cs].selector), returnIP = eip
         let oldSS = segments[SegmentIndex.ss], oldSP = stackPointer, oldCPL = cpl
+        let fromVirtual8086 = virtual8086Mode
+        let saved = (0..<6).map { segments[$0] }
         let level = d.conformingOrExpandDown ? cpl : d.dpl
         do throws(Fault) {
             if level < cpl {
                 let (newSS, newSP) = try innerStack(level: level)
                 try loadInnerStackSegment(newSS, level: level)
                 setStackPointer(newSP)
+                if fromVirtual8086 {
+                    // The 8086 segment registers go on the ring-0 stack (SDM Vol. 3 Figure 20-5).
+                    for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {
+                        try push(UInt32(saved[s].selector), size: size)
+                    }
+                }
                 try push(UInt32(oldSS.selector), size: size)
                 try push(oldSP, size: size)
             }
@@ -50,10 +60,15 @@ extension CPU {
             if let errorCode { try push(errorCode, size: size) }
             try loadCodeSegment(target, d, offset: offset, level: level)
         } catch {
-            segments[SegmentIndex.ss] = oldSS
+            for k in 0..<6 { segments[k] = saved[k] }
             setStackPointer(oldSP)
             cpl = oldCPL
             throw error
+        }
+        if fromVirtual8086 {
+            for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {
+                segments[s] = SegmentRegister(selector: 0, base: 0, limit: 0, attributes: 0)
+            }
         }
         var cleared = LazyFlags.tf | LazyFlags.nt | LazyFlags.rf | LazyFlags.vm
         if gate.type & 1 == 0 { cleared |= LazyFlags.intf }
@@ -70,6 +85,10 @@ extension CPU {
         let offset = try peek(size: size)
         let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
         let newFlags = try peek(size: size, depth: UInt32(2 * size))
+        if size == 4 && newFlags & LazyFlags.vm != 0 && cpl == 0 {
+            try returnToVirtual8086(ip: offset, cs: selector, flags: newFlags)
+            return
+        }
         let rpl = Int(selector & 3)
         let code = UInt32(selector & 0xFFFC)
         if selector & 0xFFFC == 0 { throw Fault.gp() }
@@ -113,5 +132,21 @@ extension CPU {
         if privilege <= Int(flags.bits >> 12) & 3 { writable |= LazyFlags.intf }
         if size == 2 { writable &= 0xFFFF }
         eflags = (eflags & ~writable) | (value & writable)
+    }
+
+    /// IRETD at CPL 0 to an image with VM set: the frame continues with ESP, SS,
+    /// ES, DS, FS and GS, all loaded as 8086 segments (SDM Vol. 2 IRET, "RETURN-TO-VIRTUAL-8086-MODE").
+    func returnToVirtual8086(ip: UInt32, cs: UInt16, flags newFlags: UInt32) throws(Fault) {
+        var values = [UInt32](repeating: 0, count: 6)
+        for k in 0..<6 { values[k] = try peek(size: 4, depth: UInt32(12 + 4 * k)) }
+        eflags = newFlags | 2
+        cpl = 3
+        let selectors = [values[2], values[1], values[3], values[4], values[5]].map { UInt16(truncatingIfNeeded: $0) }
+        for (s, selector) in zip([SegmentIndex.es, SegmentIndex.ss, SegmentIndex.ds, SegmentIndex.fs, SegmentIndex.gs], selectors) {
+            segments[s] = SegmentRegister(selector: selector, base: UInt32(selector) << 4, limit: 0xFFFF, attributes: 0xF3)
+        }
+        segments[SegmentIndex.cs] = SegmentRegister(selector: cs, base: UInt32(cs) << 4, limit: 0xFFFF, attributes: 0xFB)
+        set32(Reg.esp, values[0])
+        eip = ip & 0xFFFF
     }
 }
