@@ -145,7 +145,8 @@ public final class CPU {
 
     /// CR0.PE: protected mode (or virtual-8086 mode, when EFLAGS.VM is also set).
     @inline(__always) public var protectedMode: Bool { cr0 & 1 != 0 }
-    @inline(__always) public var virtual8086Mode: Bool { flags.bits & LazyFlags.vm != 0 }
+    /// EFLAGS.VM counts only in protected mode.
+    @inline(__always) public var virtual8086Mode: Bool { cr0 & 1 != 0 && flags.bits & LazyFlags.vm != 0 }
     /// Protected mode proper: segment registers hold selectors, not paragraph numbers.
     @inline(__always) public var selectorMode: Bool { cr0 & 1 != 0 && flags.bits & LazyFlags.vm == 0 }
 }
