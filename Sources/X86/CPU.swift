@@ -26,6 +26,7 @@ public final class CPU {
     @exclusivity(unchecked) public var tr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x8B)
     @exclusivity(unchecked) public var gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
     @exclusivity(unchecked) public var idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
+    public var msr = ModelSpecificRegisters()
     /// DR0-DR7 (SDM Vol. 3 §18.2); stored, breakpoints not yet armed.
     public var debugRegisters: [UInt32] = [0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400]
     /// EIP of the instruction being executed: where faults and restarts return to.

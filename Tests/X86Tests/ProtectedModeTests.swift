@@ -432,4 +432,58 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertFalse(cpu.virtual8086Mode)
         XCTAssertEqual(cpu.cpl, 0)
     }
+
+    /// SYSENTER from ring 3 to the SYSENTER_CS:EIP/ESP MSRs, SYSEXIT back to
+    /// ring 3 at EDX with ESP = ECX (the template's GDT has the layout they need).
+    func testSysenterAndSysexit() throws {
+        let (cpu, _, r) = try run(Self.program(body: """
+                GATE 0x80, finish, 0xEE
+                xor edx, edx
+                mov ecx, 0x174
+                mov eax, 0x08
+                wrmsr
+                mov ecx, 0x175
+                mov eax, 0x8800
+                wrmsr
+                mov ecx, 0x176
+                mov eax, kernel_entry
+                wrmsr
+                rdmsr
+                mov [0x510], eax
+                push dword 0x23
+                push dword 0x7000
+                push dword 0x0202
+                push dword 0x1B
+                push dword ring3
+                iretd
+            ring3:
+                mov ax, 0x23
+                mov ds, ax
+                mov edx, back_in_ring3
+                mov ecx, 0x6F00
+                sysenter
+            back_in_ring3:
+                mov eax, cs
+                mov [0x508], eax
+                mov [0x50C], esp
+                int 0x80
+            """, handlers: """
+            kernel_entry:
+                mov eax, cs
+                mov [0x500], eax
+                mov [0x504], esp
+                pushfd
+                pop dword [0x514]
+                sysexit
+            finish:
+                hlt
+            """))
+        XCTAssertEqual(r[0] & 0xFFFF, 0x08, "SYSENTER: CS from SYSENTER_CS")
+        XCTAssertEqual(r[1], 0x8800, "SYSENTER: ESP from SYSENTER_ESP")
+        XCTAssertEqual(r[5] & LazyFlags.intf, 0, "SYSENTER clears IF")
+        XCTAssertEqual(r[2] & 0xFFFF, 0x1B, "SYSEXIT: CS = SYSENTER_CS + 16, RPL 3")
+        XCTAssertEqual(r[3], 0x6F00, "SYSEXIT: ESP from ECX")
+        XCTAssertNotEqual(r[4], 0, "RDMSR reads SYSENTER_EIP back")
+        XCTAssertEqual(cpu.cpl, 0)
+    }
 }

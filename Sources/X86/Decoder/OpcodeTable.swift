@@ -64,7 +64,7 @@ public enum OpcodeTable {
         m[0x06] = "clts"; m[0x08] = "invd"; m[0x09] = "wbinvd"; m[0x0B] = "ud2"; m[0x0D] = "nop Ev"
         for i in 0x18...0x1F { m[i] = "nop Ev" }
         m[0x20] = "mov Rd,Cd"; m[0x21] = "mov Rd,Dd"; m[0x22] = "mov Cd,Rd"; m[0x23] = "mov Dd,Rd"
-        m[0x30] = "wrmsr"; m[0x31] = "rdtsc"; m[0x32] = "rdmsr"
+        m[0x30] = "wrmsr"; m[0x31] = "rdtsc"; m[0x32] = "rdmsr"; m[0x34] = "sysenter"; m[0x35] = "sysexit"
         let cc = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"]
         for i in 0..<16 {
             m[0x40 + i] = "cmov\(cc[i]) Gv,Ev"

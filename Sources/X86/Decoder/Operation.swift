@@ -16,7 +16,7 @@ enum Operation: UInt8 {
     case nop, shift, doubleShift, enter, leave, escape, inputOutput
     case halt, complementCarry, clearOrSetCarry, clearInterrupt, setInterrupt
     case clearDirection, setDirection
-    case group6, loadAccessRights, loadSegmentLimit, adjustRPL, cacheControl
+    case group6, loadAccessRights, loadSegmentLimit, adjustRPL, cacheControl, systemEnter, systemExit
     case group7, clearTaskSwitched, moveFromControl, moveToControl, moveFromDebug, moveToDebug
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
@@ -109,6 +109,8 @@ enum Operation: UInt8 {
         case 0x130: return .writeMSR
         case 0x131: return .readTimeStamp
         case 0x132: return .readMSR
+        case 0x134: return .systemEnter
+        case 0x135: return .systemExit
         case 0x140...0x14F: return .conditionalMove
         case 0x190...0x19F: return .setOnCondition
         case 0x1A0, 0x1A8: return .pushFSGS

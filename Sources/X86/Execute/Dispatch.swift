@@ -160,6 +160,8 @@ extension CPU {
             if cr4 & 4 != 0 && cpl != 0 { throw Fault.gp() }
             rdtsc()
         case .cpuid: cpuid()
+        case .systemEnter: try systemEnter()
+        case .systemExit: try systemExit()
         case .conditionalMove: try conditionalMove(i)
         case .setOnCondition: try setByteOnCondition(i)
         case .bitTest: try bitTest(i, op: Int((i.opcode >> 3) & 3) + 4, offsetFromRegister: true)

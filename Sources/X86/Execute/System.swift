@@ -91,8 +91,8 @@ extension CPU {
     }
 
     /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
-    /// Leaf 1 EDX: TSC (4), MSR (5), CMOV (15). A basic leaf above the maximum
-    /// returns the highest basic leaf, as Intel processors do.
+    /// Leaf 1 EDX: TSC (4), MSR (5), SEP (11), MTRR (12), CMOV (15). A basic
+    /// leaf above the maximum returns the highest basic leaf, as Intel processors do.
     func cpuid() {
         let leaf = get32(Reg.eax)
         var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
@@ -108,7 +108,7 @@ extension CPU {
             break
         default:
             a = 0x0000_0611 // family 6, model 1, stepping 1
-            d = 1 << 4 | 1 << 5 | 1 << 15
+            d = 1 << 4 | 1 << 5 | 1 << 11 | 1 << 12 | 1 << 15
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -120,18 +120,6 @@ extension CPU {
         let t = timeStampCounter
         set32(Reg.eax, UInt32(truncatingIfNeeded: t))
         set32(Reg.edx, UInt32(truncatingIfNeeded: t >> 32))
-    }
-
-    /// RDMSR/WRMSR: IA32_TIME_STAMP_COUNTER (10H) is the one MSR implemented so far;
-    /// any other raises #GP(0).
-    func modelSpecificRegister(write: Bool) throws(Fault) {
-        guard get32(Reg.ecx) == 0x10 else { throw Fault.gp() }
-        if write {
-            let v = UInt64(get32(Reg.edx)) << 32 | UInt64(get32(Reg.eax))
-            tscOffset = v &- instructionCount
-        } else {
-            rdtsc()
-        }
     }
 
     /// Privileged instructions raise #GP(0) outside ring 0 (SDM Vol. 3 §5.9).

@@ -12,8 +12,8 @@ final class SystemFamilyTests: XCTestCase {
         // (name, EAX in, EAX, EBX, ECX, EDX)
         let cases: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
             ("cpuid 0: max leaf 1, GenuineIntel", 0, 1, 0x756E_6547, 0x6C65_746E, 0x4965_6E69),
-            ("cpuid 1: family 6 model 1 stepping 1; TSC MSR CMOV", 1, 0x0000_0611, 0, 0, 1 << 4 | 1 << 5 | 1 << 15),
-            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 4 | 1 << 5 | 1 << 15),
+            ("cpuid 1: family 6 model 1 stepping 1; TSC MSR SEP MTRR CMOV", 1, 0x0000_0611, 0, 0, 1 << 4 | 1 << 5 | 1 << 11 | 1 << 12 | 1 << 15),
+            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 4 | 1 << 5 | 1 << 11 | 1 << 12 | 1 << 15),
             ("cpuid 80000000h", 0x8000_0000, 0x8000_0000, 0, 0, 0),
         ]
         for (name, leaf, a, b, c, d) in cases {
@@ -43,11 +43,16 @@ final class SystemFamilyTests: XCTestCase {
         XCTAssertNil(rig.run(2), "wrmsr 10h ; rdtsc")
         XCTAssertEqual(rig.reg(Reg.edx), 2, "rdtsc after wrmsr: high half")
         XCTAssertEqual(rig.reg(Reg.eax), 0, "rdtsc after wrmsr: low half (one instruction later)")
-        // An unimplemented MSR is #GP.
+        // An unimplemented MSR is #GP; APIC_BASE reads the default base, BSP, disabled.
+        rig.reset()
+        rig.load([0x0F, 0x32])
+        rig.set([Reg.ecx: 0x1234])
+        XCTAssertEqual(rig.run(1), 13, "rdmsr 1234h: #GP")
         rig.reset()
         rig.load([0x0F, 0x32])
         rig.set([Reg.ecx: 0x1B])
-        XCTAssertEqual(rig.run(1), 13, "rdmsr 1Bh: #GP")
+        XCTAssertNil(rig.run(1), "rdmsr 1Bh")
+        XCTAssertEqual(rig.reg(Reg.eax), 0xFEE0_0100, "APIC_BASE: default base, BSP, APIC disabled")
     }
 
     func testControlRegisters() {

@@ -1,0 +1,95 @@
+/// RDMSR/WRMSR and the MSRs of a P6-class processor that this CPU implements
+/// (SDM Vol. 4, Table 2-2 "IA-32 Architectural MSRs"), and SYSENTER/SYSEXIT,
+/// which take their targets from three of them (SDM Vol. 2 "SYSENTER", "SYSEXIT").
+/// Any other MSR raises #GP(0), as on hardware.
+public struct ModelSpecificRegisters {
+    public static let timeStampCounter: UInt32 = 0x10, apicBase: UInt32 = 0x1B, biosSignature: UInt32 = 0x8B
+    public static let mtrrCapabilities: UInt32 = 0xFE
+    public static let sysenterCS: UInt32 = 0x174, sysenterESP: UInt32 = 0x175, sysenterEIP: UInt32 = 0x176
+    public static let mtrrDefaultType: UInt32 = 0x2FF
+
+    public var sysenterCS: UInt32 = 0
+    public var sysenterESP: UInt32 = 0
+    public var sysenterEIP: UInt32 = 0
+    /// Variable-range MTRR base/mask pairs (200H-20FH), the fixed-range MTRRs
+    /// (250H, 258H, 259H, 268H-26FH) and the default type (2FFH): stored, not
+    /// acted on, as memory types do not change what an emulated access returns.
+    var mtrrs: [UInt32: UInt64] = [:]
+
+    public init() {}
+
+    /// MTRRcap: 8 variable ranges, fixed ranges supported, no write-combining.
+    static let mtrrCapabilitiesValue: UInt64 = 0x108
+
+    static func isMTRR(_ index: UInt32) -> Bool {
+        (0x200...0x20F).contains(index) || index == 0x250 || index == 0x258 || index == 0x259
+            || (0x268...0x26F).contains(index) || index == mtrrDefaultType
+    }
+}
+
+extension CPU {
+    /// RDMSR (0F 32) and WRMSR (0F 30): ECX names the MSR, EDX:EAX holds the value.
+    func modelSpecificRegister(write: Bool) throws(Fault) {
+        let index = get32(Reg.ecx)
+        let value = UInt64(get32(Reg.edx)) << 32 | UInt64(get32(Reg.eax))
+        var result: UInt64 = 0
+        switch index {
+        case ModelSpecificRegisters.timeStampCounter:
+            if write { tscOffset = value &- instructionCount } else { result = timeStampCounter }
+        case ModelSpecificRegisters.apicBase:
+            // No local APIC (CPUID.01H:EDX.APIC = 0): the base reads as the default
+            // address with this processor the bootstrap one and the APIC disabled.
+            if write { throw Fault.gp() }
+            result = 0xFEE0_0100
+        case ModelSpecificRegisters.biosSignature:
+            // No microcode updates: the signature reads 0 and writes are accepted.
+            result = 0
+        case ModelSpecificRegisters.mtrrCapabilities:
+            if write { throw Fault.gp() }
+            result = ModelSpecificRegisters.mtrrCapabilitiesValue
+        case ModelSpecificRegisters.sysenterCS:
+            if write { msr.sysenterCS = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterCS) }
+        case ModelSpecificRegisters.sysenterESP:
+            if write { msr.sysenterESP = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterESP) }
+        case ModelSpecificRegisters.sysenterEIP:
+            if write { msr.sysenterEIP = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterEIP) }
+        case _ where ModelSpecificRegisters.isMTRR(index):
+            if write { msr.mtrrs[index] = value } else { result = msr.mtrrs[index] ?? 0 }
+        default:
+            throw Fault.gp()
+        }
+        if !write {
+            set32(Reg.eax, UInt32(truncatingIfNeeded: result))
+            set32(Reg.edx, UInt32(truncatingIfNeeded: result >> 32))
+        }
+    }
+
+    /// The flat segments SYSENTER and SYSEXIT load (base 0, 4 GiB, 32-bit).
+    private func flatSegment(_ selector: UInt16, code: Bool, dpl: Int) -> SegmentRegister {
+        let access: UInt16 = (code ? 0x9B : 0x93) | UInt16(dpl) << 5
+        return SegmentRegister(selector: selector, base: 0, limit: 0xFFFF_FFFF, attributes: access | 0xC00)
+    }
+
+    /// SYSENTER (0F 34): to ring 0 at SYSENTER_CS:SYSENTER_EIP with SYSENTER_ESP.
+    func systemEnter() throws(Fault) {
+        let cs = UInt16(truncatingIfNeeded: msr.sysenterCS)
+        if !protectedMode || cs & 0xFFFC == 0 { throw Fault.gp() }
+        flags.bits &= ~(LazyFlags.vm | LazyFlags.intf | LazyFlags.rf)
+        segments[SegmentIndex.cs] = flatSegment(cs & 0xFFFC, code: true, dpl: 0)
+        segments[SegmentIndex.ss] = flatSegment((cs & 0xFFFC) &+ 8, code: false, dpl: 0)
+        cpl = 0
+        set32(Reg.esp, msr.sysenterESP)
+        eip = msr.sysenterEIP
+    }
+
+    /// SYSEXIT (0F 35): back to ring 3 at (SYSENTER_CS+16):EDX with ESP = ECX.
+    func systemExit() throws(Fault) {
+        let cs = UInt16(truncatingIfNeeded: msr.sysenterCS)
+        if !protectedMode || cpl != 0 || cs & 0xFFFC == 0 { throw Fault.gp() }
+        segments[SegmentIndex.cs] = flatSegment(((cs & 0xFFFC) &+ 16) | 3, code: true, dpl: 3)
+        segments[SegmentIndex.ss] = flatSegment(((cs & 0xFFFC) &+ 24) | 3, code: false, dpl: 3)
+        cpl = 3
+        set32(Reg.esp, get32(Reg.ecx))
+        eip = get32(Reg.edx)
+    }
+}
