@@ -35,8 +35,21 @@ public final class CPU {
     @exclusivity(unchecked) public var instructionCount: UInt64 = 0
     @exclusivity(unchecked) public var tscOffset: UInt64 = 0
 
-    /// Set by the board when the INTR line is asserted.
-    @exclusivity(unchecked) public var interruptRequested = false
+    /// External events: bit 0 the INTR line, bit 1 a pending NMI. One word, so
+    /// that the loop tests both with a single load.
+    @exclusivity(unchecked) var pendingEvents: UInt8 = 0
+    /// Set by the board while the INTR line is asserted.
+    public var interruptRequested: Bool {
+        get { pendingEvents & 1 != 0 }
+        set { pendingEvents = newValue ? pendingEvents | 1 : pendingEvents & ~1 }
+    }
+    /// An NMI waits here until delivered; a delivered one blocks further NMIs
+    /// until the next IRET (SDM Vol. 3 §6.7.1).
+    public var nmiPending: Bool {
+        get { pendingEvents & 2 != 0 }
+        set { pendingEvents = newValue ? pendingEvents | 2 : pendingEvents & ~2 }
+    }
+    @exclusivity(unchecked) var nmiBlocked = false
     /// True between HLT and the next interrupt.
     @exclusivity(unchecked) public var halted = false
     /// Interrupts are inhibited for the instruction after STI (when IF was 0),
@@ -95,6 +108,8 @@ public final class CPU {
         segments[SegmentIndex.cs] = SegmentRegister(selector: 0xF000, base: 0xFFFF_0000, limit: 0xFFFF, attributes: 0x9B)
         halted = false
         interruptShadow = false
+        nmiPending = false
+        nmiBlocked = false
         faultDepth = 0
         shutdown = false
         memory.setA20(enabled: true)

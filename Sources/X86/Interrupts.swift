@@ -71,6 +71,17 @@ extension CPU {
         }
     }
 
+    /// NMI: vector 2 whatever IF says; the next IRET ends the blocking.
+    func deliverNonMaskableInterrupt() {
+        nmiPending = false
+        nmiBlocked = true
+        do throws(Fault) {
+            try deliverInterrupt(vector: 2)
+        } catch {
+            deliverException(error)
+        }
+    }
+
     /// INTR: acknowledge the interrupt controller and deliver its vector.
     func deliverExternalInterrupt() {
         let vector = bus.acknowledgeInterrupt()

@@ -73,6 +73,7 @@ extension CPU {
         case .interruptReturn:
             if virtual8086Mode && iopl < 3 { throw Fault.gp() }
             try interruptReturn(size: i.operandSize)
+            nmiBlocked = false
         case .exchange: try exchange(i, size: size)
         case .exchangeAccumulator:
             let r = Int(i.opcode & 7), s = i.operandSize

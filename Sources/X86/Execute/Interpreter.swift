@@ -19,14 +19,20 @@ extension CPU {
         if shutdown { return .shutdown }
         // HLT ends a run, so a halted CPU is only ever seen here: it resumes when
         // the interrupt check below delivers an interrupt.
-        if halted && !(interruptRequested && flags.bits & LazyFlags.intf != 0) { return .halted }
+        if halted && !(interruptRequested && flags.bits & LazyFlags.intf != 0) && !(nmiPending && !nmiBlocked) {
+            return .halted
+        }
         var remaining = budget
         let tags = decodeCache.tags, entries = decodeCache.entries
         while remaining > 0 {
             if interruptShadow {
                 interruptShadow = false
-            } else if interruptRequested && flags.bits & LazyFlags.intf != 0 {
-                deliverExternalInterrupt()
+            } else if pendingEvents != 0 {
+                if nmiPending && !nmiBlocked {
+                    deliverNonMaskableInterrupt()
+                } else if interruptRequested && flags.bits & LazyFlags.intf != 0 {
+                    deliverExternalInterrupt()
+                }
             }
 
             let cs = segments[SegmentIndex.cs]
