@@ -1,32 +1,16 @@
-/// The dispatch: one case per `Operation` (resolved from the opcode at decode
-/// time), delegating to the family files in Execute/.
+/// The operations that hot loops rarely execute, one case per `Operation`
+/// (resolved from the opcode at decode time), delegating to the family files in
+/// Execute/. The frequent ones are switched on in the run loop itself
+/// (Interpreter.swift), so that no call stands between fetch and execute.
 extension CPU {
-    @inline(__always) func execute(_ i: DecodedInstruction) throws(Fault) {
-        if i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong | DecodedInstruction.lock) != 0 {
-            try checkPrefixes(i)
-        }
-        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+    @inline(never) func executeUncommon(_ i: DecodedInstruction, size: Int) throws(Fault) {
         switch i.operation {
-        case .alu: try aluForm(i)
-        case .aluImmediate: try aluImmediate(i)
-        case .test:
-            let s = getReg(i.reg, size: size)
-            test(try readRM(i, size: size), s, size: size)
-        case .testAccumulator: test(getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size)
-        case .incrementRegister, .decrementRegister:
-            let r = Int(i.opcode & 7), s = i.operandSize
-            setReg(r, size: s, incDec(getReg(r, size: s), decrement: i.opcode >= 0x48, size: s))
         case .pushSegment: try pushSegment(Int(i.opcode >> 3), size: i.operandSize)
         case .popSegment: try popSegment(Int(i.opcode >> 3), size: i.operandSize)
         case .pushFSGS: try pushSegment(i.opcode == 0x1A0 ? SegmentIndex.fs : SegmentIndex.gs, size: i.operandSize)
         case .popFSGS: try popSegment(i.opcode == 0x1A1 ? SegmentIndex.fs : SegmentIndex.gs, size: i.operandSize)
-        case .pushRegister: try push(getReg(Int(i.opcode & 7), size: i.operandSize), size: i.operandSize)
-        case .popRegister:
-            let v = try pop(size: i.operandSize)
-            setReg(Int(i.opcode & 7), size: i.operandSize, v)
         case .pushAll: try pushAll(size: i.operandSize)
         case .popAll: try popAll(size: i.operandSize)
-        case .pushImmediate: try push(i.immediate & CPU.mask(i.operandSize), size: i.operandSize)
         case .popRM:
             guard i.reg == 0 else { throw Fault.ud }
             try popRM(i)
@@ -41,28 +25,9 @@ extension CPU {
         case .asciiAdjustDivide: asciiAdjustDivide(base: UInt8(truncatingIfNeeded: i.immediate))
         case .setALFromCarry: setALFromCarry()
         case .bound: try bound(i)
-        case .imulImmediate: try imulTruncating(i, multiplier: i.immediate & CPU.mask(i.operandSize))
-        case .imul: try imulTruncating(i, multiplier: nil)
-        case .group3: try group3(i, size: size)
-        case .group4:
-            guard i.reg < 2 else { throw Fault.ud }
-            try incDecRM(i, size: 1)
-        case .group5:
-            switch i.reg {
-            case 0, 1: try incDecRM(i, size: i.operandSize)
-            case 2, 3, 4, 5: try indirectBranch(i)
-            case 6: try push(try readRM(i, size: i.operandSize), size: i.operandSize)
-            default: throw Fault.ud
-            }
-        case .string: try stringInstruction(i)
-        case .jumpConditional: if flags.condition(Int(i.opcode & 0xF)) { try jumpRelative(i) }
-        case .jumpRelative: try jumpRelative(i)
         case .jumpFarImmediate: try jumpFar(selector: i.immediate2, offset: i.immediate, size: i.operandSize)
-        case .callNear: try callNear(eip &+ i.immediate, size: i.operandSize)
         case .callFarImmediate: try callFar(selector: i.immediate2, offset: i.immediate, size: i.operandSize)
-        case .returnNear: try returnNear(i)
         case .returnFar: try returnFar(i)
-        case .loop: try loop(i)
         case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint, software: true)
         case .interrupt:
             // INT n in virtual-8086 mode with IOPL < 3 goes to the monitor (SDM Vol. 3 §20.3.1).
@@ -74,19 +39,8 @@ extension CPU {
             if virtual8086Mode && iopl < 3 { throw Fault.gp() }
             try interruptReturn(size: i.operandSize)
             nmiBlocked = false
-        case .exchange: try exchange(i, size: size)
-        case .exchangeAccumulator:
-            let r = Int(i.opcode & 7), s = i.operandSize
-            let v = getReg(r, size: s)
-            setReg(r, size: s, getReg(Reg.eax, size: s))
-            setReg(Reg.eax, size: s, v)
-        case .moveToRM: try writeRM(i, size: size, getReg(i.reg, size: size))
-        case .moveFromRM: setReg(i.reg, size: size, try readRM(i, size: size))
         case .moveFromSegment: try moveFromSegment(i)
         case .moveToSegment: try moveToSegment(i)
-        case .loadEffectiveAddress:
-            guard !i.registerForm else { throw Fault.ud }
-            setReg(i.reg, size: i.operandSize, effectiveAddress(i) & CPU.mask(i.operandSize))
         case .moveOffset:
             let offset = i.address32 ? i.immediate : i.immediate & 0xFFFF
             if i.opcode < 0xA2 {
@@ -94,11 +48,6 @@ extension CPU {
             } else {
                 try writeMemory(segment: Int(i.segment), offset: offset, size: size, getReg(Reg.eax, size: size))
             }
-        case .moveImmediate8: set8(Int(i.opcode & 7), UInt8(truncatingIfNeeded: i.immediate))
-        case .moveImmediate: setReg(Int(i.opcode & 7), size: i.operandSize, i.immediate)
-        case .moveImmediateRM:
-            guard i.reg == 0 else { throw Fault.ud }
-            try writeRM(i, size: size, i.immediate & CPU.mask(size))
         case .loadFarPointer:
             let segment: Int
             switch i.opcode {
@@ -109,7 +58,6 @@ extension CPU {
             default: segment = SegmentIndex.gs
             }
             try loadFarPointer(i, segment: segment)
-        case .convert: signExtendAccumulator(i)
         case .wait: try checkFPUAvailable(wait: true)
         case .storeAHIntoFlags:
             flags.setStatus(LazyFlags.cf | LazyFlags.pf | LazyFlags.af | LazyFlags.zf | LazyFlags.sf, UInt32(get8(4)))
@@ -117,11 +65,7 @@ extension CPU {
         case .translate:
             let offset = (i.address32 ? get32(Reg.ebx) : UInt32(get16(Reg.ebx))) &+ UInt32(get8(Reg.eax))
             set8(Reg.eax, UInt8(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: i.address32 ? offset : offset & 0xFFFF, size: 1)))
-        case .nop: break
-        case .shift: try shiftGroup(i)
         case .doubleShift: try doubleShift(i)
-        case .enter: try enter(i)
-        case .leave: try leave(i)
         case .escape: try checkFPUAvailable(wait: false)
         case .inputOutput: try inputOutput(i)
         case .cacheControl: try requirePrivilegeLevel0()
@@ -163,18 +107,13 @@ extension CPU {
         case .cpuid: cpuid()
         case .systemEnter: try systemEnter()
         case .systemExit: try systemExit()
-        case .conditionalMove: try conditionalMove(i)
-        case .setOnCondition: try setByteOnCondition(i)
-        case .bitTest: try bitTest(i, op: Int((i.opcode >> 3) & 3) + 4, offsetFromRegister: true)
-        case .bitTestImmediate:
-            guard i.reg >= 4 else { throw Fault.ud }
-            try bitTest(i, op: i.reg, offsetFromRegister: false)
         case .bitScan: try bitScan(i, reverse: i.opcode == 0x1BD)
         case .compareExchange: try compareExchange(i, size: size)
         case .exchangeAdd: try exchangeAdd(i, size: size)
-        case .moveExtend: try moveExtend(i)
         case .byteSwap: bswap(i)
         case .undefined: throw Fault.ud
+
+        default: break // handled in the run loop
         }
     }
 

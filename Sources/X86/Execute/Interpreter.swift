@@ -1,6 +1,7 @@
 /// The fetch-decode-execute loop (DESIGN.md, "The hot path"): instructions come
 /// from the decode cache by physical address, execute through one `switch` on
-/// the opcode, and faults unwind as typed throws to `deliverException`.
+/// their operation (the frequent ones here, the rest in Dispatch.swift), and
+/// faults unwind as typed throws to `deliverException`.
 extension CPU {
     public enum StopReason: Equatable {
         /// The instruction budget ran out.
@@ -52,7 +53,74 @@ extension CPU {
                 eip = cs.big ? next : next & 0xFFFF
                 if tracing { tracer?(self, i) }
                 if next &- 1 > cs.limit || ip > cs.limit { throw Fault.gp() }
-                try execute(i)
+                if i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong | DecodedInstruction.lock) != 0 {
+                    try checkPrefixes(i)
+                }
+                let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+                switch i.operation {
+                case .alu: try aluForm(i)
+                case .aluImmediate: try aluImmediate(i)
+                case .test:
+                    let s = getReg(i.reg, size: size)
+                    test(try readRM(i, size: size), s, size: size)
+                case .testAccumulator: test(getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size)
+                case .incrementRegister, .decrementRegister:
+                    let r = Int(i.opcode & 7), s = i.operandSize
+                    setReg(r, size: s, incDec(getReg(r, size: s), decrement: i.opcode >= 0x48, size: s))
+                case .pushRegister: try push(getReg(Int(i.opcode & 7), size: i.operandSize), size: i.operandSize)
+                case .popRegister:
+                    let v = try pop(size: i.operandSize)
+                    setReg(Int(i.opcode & 7), size: i.operandSize, v)
+                case .pushImmediate: try push(i.immediate & CPU.mask(i.operandSize), size: i.operandSize)
+                case .imulImmediate: try imulTruncating(i, multiplier: i.immediate & CPU.mask(i.operandSize))
+                case .imul: try imulTruncating(i, multiplier: nil)
+                case .group3: try group3(i, size: size)
+                case .group4:
+                    guard i.reg < 2 else { throw Fault.ud }
+                    try incDecRM(i, size: 1)
+                case .group5:
+                    switch i.reg {
+                    case 0, 1: try incDecRM(i, size: i.operandSize)
+                    case 2, 3, 4, 5: try indirectBranch(i)
+                    case 6: try push(try readRM(i, size: i.operandSize), size: i.operandSize)
+                    default: throw Fault.ud
+                    }
+                case .string: try stringInstruction(i)
+                case .jumpConditional: if flags.condition(Int(i.opcode & 0xF)) { try jumpRelative(i) }
+                case .jumpRelative: try jumpRelative(i)
+                case .callNear: try callNear(eip &+ i.immediate, size: i.operandSize)
+                case .returnNear: try returnNear(i)
+                case .loop: try loop(i)
+                case .exchange: try exchange(i, size: size)
+                case .exchangeAccumulator:
+                    let r = Int(i.opcode & 7), s = i.operandSize
+                    let v = getReg(r, size: s)
+                    setReg(r, size: s, getReg(Reg.eax, size: s))
+                    setReg(Reg.eax, size: s, v)
+                case .moveToRM: try writeRM(i, size: size, getReg(i.reg, size: size))
+                case .moveFromRM: setReg(i.reg, size: size, try readRM(i, size: size))
+                case .loadEffectiveAddress:
+                    guard !i.registerForm else { throw Fault.ud }
+                    setReg(i.reg, size: i.operandSize, effectiveAddress(i) & CPU.mask(i.operandSize))
+                case .moveImmediate8: set8(Int(i.opcode & 7), UInt8(truncatingIfNeeded: i.immediate))
+                case .moveImmediate: setReg(Int(i.opcode & 7), size: i.operandSize, i.immediate)
+                case .moveImmediateRM:
+                    guard i.reg == 0 else { throw Fault.ud }
+                    try writeRM(i, size: size, i.immediate & CPU.mask(size))
+                case .convert: signExtendAccumulator(i)
+                case .nop: break
+                case .shift: try shiftGroup(i)
+                case .enter: try enter(i)
+                case .leave: try leave(i)
+                case .conditionalMove: try conditionalMove(i)
+                case .setOnCondition: try setByteOnCondition(i)
+                case .bitTest: try bitTest(i, op: Int((i.opcode >> 3) & 3) + 4, offsetFromRegister: true)
+                case .bitTestImmediate:
+                    guard i.reg >= 4 else { throw Fault.ud }
+                    try bitTest(i, op: i.reg, offsetFromRegister: false)
+                case .moveExtend: try moveExtend(i)
+                default: try executeUncommon(i, size: size)
+                }
                 if singleStep { try deliverInterrupt(vector: Fault.debug) }
             } catch {
                 eip = instructionStart
