@@ -94,7 +94,8 @@ extension CPU {
             if let r = alu(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
             return
         }
-        let a = try operandAddress(i, size: size)
+        // CMP (7) only reads its destination.
+        let a = op == 7 ? try operandAddress(i, size: size) : try operandAddressForWrite(i, size: size)
         if let r = alu(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
     }
 
@@ -122,7 +123,7 @@ extension CPU {
             setReg(i.rm, size: size, incDec(getReg(i.rm, size: size), decrement: dec, size: size))
             return
         }
-        let a = try operandAddress(i, size: size)
+        let a = try operandAddressForWrite(i, size: size)
         try writeLinear(a, size: size, incDec(try readLinear(a, size: size), decrement: dec, size: size))
     }
 

@@ -12,14 +12,16 @@ extension CPU {
         var address: UInt32 = 0
         if i.registerForm || !offsetFromRegister {
             offset &= bits - 1
-            if !i.registerForm { address = try operandAddress(i, size: size) }
+            if !i.registerForm {
+                address = op == 4 ? try operandAddress(i, size: size) : try operandAddressForWrite(i, size: size)
+            }
         } else {
             // A register bit offset reaches memory beyond the operand (signed).
             let signed = CPU.signExtend(offset, size: size)
             let step = (signed >> Int64(size == 2 ? 4 : 5)) &* Int64(size)
             var ea = effectiveAddress(i) &+ UInt32(truncatingIfNeeded: step)
             if !i.address32 { ea &= 0xFFFF }
-            address = try linear(segment: Int(i.segment), offset: ea, size: size)
+            address = try linear(segment: Int(i.segment), offset: ea, size: size, write: op != 4)
             offset &= bits - 1
         }
         let v = i.registerForm ? getReg(i.rm, size: size) : try readLinear(address, size: size)
@@ -82,7 +84,7 @@ extension CPU {
             setReg(i.rm, size: size, sum)
             return
         }
-        let a = try operandAddress(i, size: size)
+        let a = try operandAddressForWrite(i, size: size)
         let d = try readLinear(a, size: size)
         let sum = alu(0, d, s, size: size) ?? 0
         try writeLinear(a, size: size, sum)

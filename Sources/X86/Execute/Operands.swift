@@ -17,29 +17,44 @@ extension CPU {
         return i.address32 ? ea : ea & 0xFFFF
     }
 
-    /// Segment base + offset after checking that `size` bytes at `offset` lie within the limit.
-    @inline(__always) func linear(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
+    /// Segment base + offset after checking that `size` bytes at `offset` lie
+    /// within the limit and that the segment allows the access (SDM Vol. 3 §5.3, §5.4).
+    @inline(__always) func linear(segment s: Int, offset: UInt32, size: Int, write: Bool = false) throws(Fault) -> UInt32 {
         let seg = segments[s]
-        // Present, not a system segment, not expand-down: the common case.
-        if seg.attributes & 0x94 == 0x90 {
+        let a = seg.attributes
+        // The common cases: a present, writable, expand-up data segment for a
+        // write; for a read, a present expand-up data segment or readable code.
+        let plain = write ? a & 0x9E == 0x92 : a & 0x94 == 0x90 && a & 0x0A != 0x08
+        if plain {
             if UInt64(offset) &+ UInt64(size &- 1) > UInt64(seg.limit) {
                 throw s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
             }
         } else {
-            try checkUnusualSegment(seg, s, offset: offset, size: size)
+            try checkUnusualSegment(seg, s, offset: offset, size: size, write: write)
         }
         return seg.base &+ offset
     }
 
-    /// An unusable (null or not-present) segment faults on any use; an
-    /// expand-down data segment allows offsets above its limit, up to 64 KiB or
-    /// 4 GiB by its B bit (SDM Vol. 3 §5.3); a conforming code segment is
-    /// checked against its limit as usual.
-    @inline(never) func checkUnusualSegment(_ seg: SegmentRegister, _ s: Int, offset: UInt32, size: Int) throws(Fault) {
+    @inline(__always) func linearForWrite(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
+        try linear(segment: s, offset: offset, size: size, write: true)
+    }
+
+    /// An unusable (null or not-present) segment faults on any use; in protected
+    /// mode a code segment cannot be written, a read-only data segment neither,
+    /// and an execute-only code segment cannot be read (real and virtual-8086
+    /// mode segments are read/write whatever their cached type); an expand-down
+    /// data segment allows offsets above its limit, up to 64 KiB or 4 GiB by its
+    /// B bit; a conforming code segment is checked against its limit as usual.
+    @inline(never) func checkUnusualSegment(_ seg: SegmentRegister, _ s: Int, offset: UInt32, size: Int, write: Bool) throws(Fault) {
         let fault = s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
-        guard seg.attributes & 0x80 != 0 else { throw fault }
+        let a = seg.attributes
+        guard a & 0x80 != 0 else { throw fault }
+        if selectorMode {
+            let code = a & 0x08 != 0, readableOrWritable = a & 0x02 != 0
+            if write ? code || !readableOrWritable : code && !readableOrWritable { throw Fault.gp() }
+        }
         let last = UInt64(offset) &+ UInt64(size &- 1)
-        if seg.attributes & 0x1C == 0x14 {
+        if a & 0x1C == 0x14 {
             let top: UInt64 = seg.big ? 0xFFFF_FFFF : 0xFFFF
             if UInt64(offset) <= UInt64(seg.limit) || last > top { throw fault }
         } else if last > UInt64(seg.limit) {
@@ -47,9 +62,14 @@ extension CPU {
         }
     }
 
-    /// The linear address of the instruction's memory operand.
+    /// The linear address of the instruction's memory operand, for reading.
     @inline(__always) func operandAddress(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
         try linear(segment: Int(i.segment), offset: effectiveAddress(i), size: size)
+    }
+
+    /// The linear address of the instruction's memory operand, for writing (or read-modify-write).
+    @inline(__always) func operandAddressForWrite(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
+        try linear(segment: Int(i.segment), offset: effectiveAddress(i), size: size, write: true)
     }
 
     @inline(__always) func readMemory(segment s: Int, offset: UInt32, size: Int) throws(Fault) -> UInt32 {
@@ -57,7 +77,7 @@ extension CPU {
     }
 
     @inline(__always) func writeMemory(segment s: Int, offset: UInt32, size: Int, _ v: UInt32) throws(Fault) {
-        try writeLinear(try linear(segment: s, offset: offset, size: size), size: size, v)
+        try writeLinear(try linearForWrite(segment: s, offset: offset, size: size), size: size, v)
     }
 
     /// The r/m operand (register or memory) of `size` bytes.
@@ -68,7 +88,7 @@ extension CPU {
 
     @inline(__always) func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt32) throws(Fault) {
         if i.registerForm { setReg(i.rm, size: size, v); return }
-        try writeLinear(try operandAddress(i, size: size), size: size, v)
+        try writeLinear(try operandAddressForWrite(i, size: size), size: size, v)
     }
 
     /// Read-modify-write of the r/m operand: `body` maps the old value to the new one,
@@ -78,7 +98,7 @@ extension CPU {
             if let r = try body(getReg(i.rm, size: size)) { setReg(i.rm, size: size, r) }
             return
         }
-        let a = try operandAddress(i, size: size)
+        let a = try operandAddressForWrite(i, size: size)
         if let r = try body(try readLinear(a, size: size)) { try writeLinear(a, size: size, r) }
     }
 
@@ -98,7 +118,7 @@ extension CPU {
 
     @inline(__always) func push(_ v: UInt32, size: Int) throws(Fault) {
         let sp = (stackPointer &- UInt32(size)) & stackMask()
-        try writeLinear(try linear(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
+        try writeLinear(try linearForWrite(segment: SegmentIndex.ss, offset: sp, size: size), size: size, v)
         setStackPointer(sp)
     }
 

@@ -62,7 +62,7 @@ extension CPU {
                 _ = alu(7, getReg(Reg.eax, size: size), b, size: size)
                 di = (di &+ step) & addressMask
             case 0x6C, 0x6D: // INS: the destination is checked before the port is read
-                let address = try linear(segment: es, offset: di, size: size)
+                let address = try linearForWrite(segment: es, offset: di, size: size)
                 try writeLinear(address, size: size, bus.portIn(get16(Reg.edx), size: size))
                 di = (di &+ step) & addressMask
             default: // OUTS

@@ -64,7 +64,7 @@ extension CPU {
             let ea = effectiveAddress(i)
             // The 6-byte operand must lie within the limit as a whole, checked
             // before anything is stored; its upper part does not wrap to offset 0.
-            _ = try linear(segment: Int(i.segment), offset: ea, size: 6)
+            _ = try linear(segment: Int(i.segment), offset: ea, size: 6, write: i.reg < 2)
             let baseOffset = ea &+ 2
             if i.reg < 2 {
                 // Both operand sizes store the full 32-bit base (SDM Vol. 2, SGDT).
