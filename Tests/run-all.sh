@@ -19,6 +19,9 @@ fi
 echo "== real-mode test ROM: up to date with its sources, and checked under QEMU"
 bash TestImages/run-qemu.sh
 
+echo "== protected-mode test ROMs: up to date, and checked under QEMU"
+bash TestImages/run-qemu-protected.sh
+
 echo "== benchmark ROM: up to date, and correct under QEMU"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 nasm -f bin -o "$tmp/sieve.bin" Benchmarks/sieve.asm
