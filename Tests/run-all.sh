@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every SwiftPC test: installs the Debian packages the tests need when
-# they are missing (nasm, qemu-system-x86), checks that the committed test ROMs
-# match their sources and pass under QEMU, then runs all Swift test targets.
+# they are missing (nasm, qemu-system-x86, binutils), checks that the committed
+# test images match their sources and pass under QEMU, then runs all Swift test
+# targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ need=()
 command -v nasm >/dev/null || need+=(nasm)
 command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
 command -v cc >/dev/null || need+=(gcc)
+command -v ld >/dev/null || need+=(binutils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -33,6 +35,23 @@ status=$?
 set -e
 grep -q "1028 primes" "$tmp/sieve.log" && [ "$status" -eq 1 ] || { echo "sieve.bin failed under QEMU (status $status)"; exit 1; }
 echo "ok Benchmarks/sieve.bin under QEMU"
+
+echo "== multiboot test kernel: up to date, and passing under QEMU's -kernel loader"
+mkdir "$tmp/mb"
+bash TestImages/multiboot/build.sh "$tmp/mb" >/dev/null
+for image in mbtest-elf.elf mbtest-aout.bin; do
+  cmp -s "$tmp/mb/$image" "TestImages/multiboot/$image" \
+    || { echo "TestImages/multiboot/$image is stale: run TestImages/multiboot/build.sh"; exit 1; }
+  set +e
+  timeout 60 qemu-system-i386 -accel tcg -m 64 -kernel "TestImages/multiboot/$image" -append test-args \
+    -initrd "TestImages/multiboot/module.txt modargs" -display none -serial none -monitor none -parallel none \
+    -debugcon "file:$tmp/$image.log" -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null
+  status=$?
+  set -e
+  grep -q "^mbtest: PASS" "$tmp/$image.log" && [ "$status" -eq 1 ] \
+    || { cat "$tmp/$image.log"; echo "$image failed under QEMU (status $status)"; exit 1; }
+  echo "ok TestImages/multiboot/$image under QEMU: $(grep '^mbtest: PASS' "$tmp/$image.log")"
+done
 
 echo "== swift test"
 swift build --build-tests

@@ -78,9 +78,11 @@ public final class Machine: CPUBus {
         io.register(systemControl, ports: systemControl.ports)
         systemControl.onA20Change = { [unowned self] on in self.access.setA20(enabled: on) }
         systemControl.onReset = { [unowned self] in self.reset() }
+        if let boot = configuration.multiboot { try loadMultiboot(boot) }
     }
 
-    /// CPU reset (the RESET line): the board's memory contents survive.
+    /// CPU reset (the RESET line): the board's memory contents survive. The
+    /// CPU starts in the BIOS even after a multiboot boot, as on QEMU.
     public func reset() {
         cpu.reset()
         access.setA20(enabled: systemControl.a20Enabled)

@@ -5,6 +5,9 @@ public struct MachineConfiguration {
     public var memorySize: Int = 32 << 20
     /// The BIOS image; nil boots the embedded default image.
     public var bios: [UInt8]?
+    /// A multiboot kernel to start instead of the BIOS (`-kernel`); the BIOS
+    /// stays mapped and runs after a CPU reset.
+    public var multiboot: MultibootConfiguration?
     public var serial: CharacterBackend = NullBackend()
     public var debugConsole: CharacterBackend = NullBackend()
     /// Where POST codes are echoed, if anywhere.

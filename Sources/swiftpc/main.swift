@@ -6,6 +6,9 @@ import Machine
 let usage = """
 usage: swiftpc [options]
   -bios FILE           ROM image ending at 0xFFFFF (default: the embedded self-test ROM)
+  -kernel FILE         boot FILE as a multiboot kernel (ELF32, or flat with the a.out kludge)
+  -append TEXT         the kernel's command line, after its file name
+  -initrd MODS         multiboot modules: "FILE[ ARGS]" entries, comma-separated (",," for a comma)
   -m SIZE              RAM size, e.g. 32M or 1G (default 32M)
   -serial DEV          first UART: stdio, null or file:PATH (default stdio)
   -debugcon DEV        port 0xE9 console: stdio, null or file:PATH (default stdio)
@@ -46,6 +49,9 @@ var trace = InstructionTrace()
 var traceFile: String?
 var instructionLimit: UInt64?
 var showPOST = false
+var kernelPath: String?
+var appendText: String?
+var initrdList: String?
 
 var arguments = CommandLine.arguments.dropFirst()
 func value(for option: String) -> String {
@@ -58,6 +64,9 @@ while let option = arguments.popFirst() {
         let path = value(for: option)
         guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read BIOS image '\(path)'") }
         configuration.bios = [UInt8](data)
+    case "-kernel": kernelPath = value(for: option)
+    case "-append": appendText = value(for: option)
+    case "-initrd": initrdList = value(for: option)
     case "-m":
         let text = value(for: option)
         guard let size = parseSize(text) else { fail("invalid memory size '\(text)'") }
@@ -81,6 +90,19 @@ while let option = arguments.popFirst() {
     }
 }
 
+if let kernelPath {
+    guard let kernel = FileManager.default.contents(atPath: kernelPath) else { fail("cannot read kernel '\(kernelPath)'") }
+    var boot = MultibootConfiguration(kernel: [UInt8](kernel), kernelName: kernelPath, arguments: appendText ?? "")
+    for string in MultibootConfiguration.moduleStrings(initrdList ?? "") {
+        let path = MultibootConfiguration.modulePath(string)
+        guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read module '\(path)'") }
+        boot.modules.append(.init(bytes: [UInt8](data), string: string))
+    }
+    configuration.multiboot = boot
+} else if appendText != nil || initrdList != nil {
+    fail("-append and -initrd need -kernel")
+}
+
 // One StdioBackend is shared when both consoles go to stdio, so their output interleaves in order.
 var stdio: StdioBackend?
 func backend(_ spec: String) -> CharacterBackend {
@@ -95,7 +117,13 @@ configuration.debugConsole = backend(debugconSpec)
 if showPOST { configuration.postCodes = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO) }
 
 let machine: Machine
-do { machine = try Machine(configuration: configuration) } catch { fail("\(error)") }
+do {
+    machine = try Machine(configuration: configuration)
+} catch let error as MultibootError {
+    fail("\(kernelPath ?? ""): \(error)")
+} catch {
+    fail("\(error)")
+}
 let traceOutput: CharacterBackend
 if let traceFile {
     do { traceOutput = try FileBackend(path: traceFile) } catch { fail("\(error)") }
