@@ -20,7 +20,14 @@ public final class CPU {
     @exclusivity(unchecked) public var cr4: UInt32 = 0
     /// Current privilege level: 0 in real mode, 3 in virtual-8086 mode, and in
     /// protected mode the level the last code-segment load set (SDM Vol. 3 §5.5).
-    @exclusivity(unchecked) public internal(set) var cpl = 0
+    @exclusivity(unchecked) public internal(set) var cpl = 0 {
+        didSet { updateAlignmentChecking() }
+    }
+    /// 0x8000 while alignment checking is on (CR0.AM, EFLAGS.AC, CPL 3): OR-ed
+    /// into the segment attributes on each access, it sends every access to the
+    /// slow path, which raises #AC(0) for a misaligned one (SDM Vol. 3 §6.15,
+    /// "Interrupt 17"), at no cost while it is off.
+    @exclusivity(unchecked) var alignmentCheckBit: UInt16 = 0
     /// LDTR and TR with their descriptor caches (SDM Vol. 3 §2.4.3, §2.4.4).
     @exclusivity(unchecked) public var ldtr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x82)
     @exclusivity(unchecked) public var tr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x8B)
@@ -156,7 +163,15 @@ public final class CPU {
     /// The whole EFLAGS register with the arithmetic flags materialised.
     public var eflags: UInt32 {
         get { flags.value }
-        set { flags.value = newValue }
+        set {
+            flags.value = newValue
+            updateAlignmentChecking()
+        }
+    }
+
+    func updateAlignmentChecking() {
+        let on = cpl == 3 && cr0 & 0x4_0000 != 0 && flags.bits & LazyFlags.ac != 0
+        alignmentCheckBit = on ? 0x8000 : 0
     }
 
     /// CR0.PE: protected mode (or virtual-8086 mode, when EFLAGS.VM is also set).

@@ -17,6 +17,7 @@ public struct Fault: Error, Equatable {
     public static let deviceNotAvailable: UInt8 = 7, doubleFault: UInt8 = 8
     public static let invalidTSS: UInt8 = 10, segmentNotPresent: UInt8 = 11
     public static let stackFault: UInt8 = 12, generalProtection: UInt8 = 13, pageFault: UInt8 = 14
+    public static let alignmentCheck: UInt8 = 17
 
     public static var ud: Fault { Fault(invalidOpcode) }
     public static var de: Fault { Fault(divideError) }

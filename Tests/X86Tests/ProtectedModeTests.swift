@@ -486,4 +486,54 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertNotEqual(r[4], 0, "RDMSR reads SYSENTER_EIP back")
         XCTAssertEqual(cpu.cpl, 0)
     }
+
+    /// #AC(0) for a misaligned access at CPL 3 with CR0.AM and EFLAGS.AC set;
+    /// none for an aligned one, with AC clear, or at CPL 0.
+    func testAlignmentCheck() throws {
+        let (_, _, r) = try run(Self.program(body: """
+                GATE 17, ac_handler, 0x8E
+                GATE 0x80, finish, 0xEE
+                mov eax, cr0
+                or eax, 0x40000
+                mov cr0, eax
+                mov eax, [0x601]
+                push dword 0x23
+                push dword 0x7000
+                push dword 0x40002
+                push dword 0x1B
+                push dword ring3
+                iretd
+            ring3:
+                mov ax, 0x23
+                mov ds, ax
+                mov eax, [0x600]
+                mov ax, [0x602]
+                mov al, [0x603]
+                mov [0x50C], eax
+                mov eax, [0x601]
+                nop
+                pushfd
+                and dword [esp], ~0x40000
+                popfd
+                mov eax, [0x601]
+                int 0x80
+            """, handlers: """
+            ac_handler:
+                add dword [0x500], 1
+                pop dword [0x504]
+                mov eax, [esp]
+                mov [0x508], eax
+            skip:
+                inc eax
+                cmp byte [eax - 1], 0x90
+                jne skip
+                mov [esp], eax
+                iretd
+            finish:
+                hlt
+            """))
+        XCTAssertEqual(r[0], 1, "one #AC: the misaligned dword read at ring 3 with AC set")
+        XCTAssertEqual(r[1], 0, "#AC pushes error code 0")
+        XCTAssertNotEqual(r[2], 0, "saved EIP points at the faulting instruction")
+    }
 }

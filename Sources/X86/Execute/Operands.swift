@@ -21,10 +21,11 @@ extension CPU {
     /// within the limit and that the segment allows the access (SDM Vol. 3 §5.3, §5.4).
     @inline(__always) func linear(segment s: Int, offset: UInt32, size: Int, write: Bool = false) throws(Fault) -> UInt32 {
         let seg = segments[s]
-        let a = seg.attributes
+        let a = seg.attributes | alignmentCheckBit
         // The common cases: a present, writable, expand-up data segment for a
-        // write; for a read, a present expand-up data segment or readable code.
-        let plain = write ? a & 0x9E == 0x92 : a & 0x94 == 0x90 && a & 0x0A != 0x08
+        // write; for a read, a present expand-up data segment or readable code
+        // (and no alignment checking).
+        let plain = write ? a & 0x809E == 0x92 : a & 0x8094 == 0x90 && a & 0x0A != 0x08
         if plain {
             if UInt64(offset) &+ UInt64(size &- 1) > UInt64(seg.limit) {
                 throw s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
@@ -45,6 +46,7 @@ extension CPU {
     /// mode segments are read/write whatever their cached type); an expand-down
     /// data segment allows offsets above its limit, up to 64 KiB or 4 GiB by its
     /// B bit; a conforming code segment is checked against its limit as usual.
+    /// With alignment checking on, a misaligned access then raises #AC(0).
     @inline(never) func checkUnusualSegment(_ seg: SegmentRegister, _ s: Int, offset: UInt32, size: Int, write: Bool) throws(Fault) {
         let fault = s == SegmentIndex.ss ? Fault.ss() : Fault.gp()
         let a = seg.attributes
@@ -59,6 +61,9 @@ extension CPU {
             if UInt64(offset) <= UInt64(seg.limit) || last > top { throw fault }
         } else if last > UInt64(seg.limit) {
             throw fault
+        }
+        if alignmentCheckBit != 0 && (seg.base &+ offset) & UInt32(size &- 1) != 0 {
+            throw Fault(Fault.alignmentCheck, errorCode: 0)
         }
     }
 

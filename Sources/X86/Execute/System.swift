@@ -29,6 +29,7 @@ extension CPU {
             if v & 0x8000_0000 != 0 && v & 1 == 0 { throw Fault.gp() }
             if v & 0x2000_0000 != 0 && v & 0x4000_0000 == 0 { throw Fault.gp() }
             cr0 = (v & CPU.cr0Writable) | 0x10
+            updateAlignmentChecking()
             memory.flushTLB()
         case 2: cr2 = v
         case 3:
