@@ -1,24 +1,99 @@
-/// The CPU's own copy of the TLB fast paths of `MemoryAccess`. The CPU holds the
-/// TLB arrays as plain pointers, so a hit touches no class reference and pays no
-/// retain/release; a miss calls into `MemoryAccess`.
+/// The CPU's copy of the pointers to the TLB arrays (`TLBArrays`). The CPU
+/// holds them in a `let` property, so a hit touches no class reference, pays no
+/// retain/release, and the optimiser may keep the pointers in registers; a miss
+/// calls into `MemoryAccess`.
 struct TLBView {
     let readTags: UnsafeMutablePointer<UInt32>
     let readAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
     let writeTags: UnsafeMutablePointer<UInt32>
     let writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let codeTags: UnsafeMutablePointer<UInt32>
+    let codeFrames: UnsafeMutablePointer<UInt64>
+    let currentCode: UnsafeMutablePointer<CodePage>
+    /// For `translate` only, until the run loop fetches through `translateFetch`.
     let a20: UnsafeMutablePointer<UInt32>
 
-    init(_ m: MemoryAccess) {
-        readTags = m.readTags
-        readAddends = m.readAddends
-        writeTags = m.writeTags
-        writeAddends = m.writeAddends
-        a20 = m.a20
+    init(_ m: MemoryAccess) { self = m.view }
+
+    init(readTags: UnsafeMutablePointer<UInt32>, readAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>,
+         writeTags: UnsafeMutablePointer<UInt32>, writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>,
+         codeTags: UnsafeMutablePointer<UInt32>, codeFrames: UnsafeMutablePointer<UInt64>,
+         currentCode: UnsafeMutablePointer<CodePage>, a20: UnsafeMutablePointer<UInt32>) {
+        self.readTags = readTags; self.readAddends = readAddends
+        self.writeTags = writeTags; self.writeAddends = writeAddends
+        self.codeTags = codeTags; self.codeFrames = codeFrames
+        self.currentCode = currentCode
+        self.a20 = a20
     }
 }
 
 extension CPU {
+    /// Paging-unaware (A20 only), until the run loop's fetch moves to `translateFetch`.
     @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & tlb.a20.pointee }
+
+    /// The physical address of the instruction byte at `linear`, checked for
+    /// execution at the current privilege (SDM Vol. 3 §4.6). The hit, run for
+    /// every instruction, compares with the page fetched from last, whose copy
+    /// sits at a fixed address: nothing loaded depends on EIP, so the decode-cache
+    /// lookup that follows is not delayed by a dependent load.
+    @inline(__always) func translateFetch(_ linear: UInt32) throws(Fault) -> UInt64 {
+        let current = tlb.currentCode
+        if current.pointee.page == linear >> 12 { return UInt64(linear) &+ current.pointee.delta }
+        return try fetchOtherPage(linear)
+    }
+
+    /// A fetch from another page than the last: the code TLB, then a walk.
+    @inline(never) func fetchOtherPage(_ linear: UInt32) throws(Fault) -> UInt64 {
+        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
+        guard tlb.codeTags[i] == linear >> 12 else { return try memory.fetchSlow(linear) }
+        let frame = tlb.codeFrames[i]
+        tlb.currentCode.pointee = CodePage(page: linear >> 12, frame: frame)
+        return frame | UInt64(linear & 0xFFF)
+    }
+
+    /// An instruction byte, fetched with execute permission (a fetch from a
+    /// no-execute or, at CPL 3, a supervisor page raises #PF).
+    @inline(__always) func fetchLinear8(_ linear: UInt32) throws(Fault) -> UInt8 {
+        memory.readPhysicalByte(try translateFetch(linear))
+    }
+
+    /// Implicit supervisor-mode accesses (SDM Vol. 3 §4.6): the GDT, LDT, IDT
+    /// and TSS are read and written with supervisor rights whatever the CPL. A
+    /// TLB hit is a permitted supervisor access at any CPL (see `TLBArrays`).
+    @inline(__always) func readSupervisor(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
+        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
+        if tlb.readTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 {
+            let p = tlb.readAddends[i] + Int(linear)
+            switch size {
+            case 1: return UInt32(p.load(as: UInt8.self))
+            case 2: return UInt32(p.loadUnaligned(as: UInt16.self))
+            default: return p.loadUnaligned(as: UInt32.self)
+            }
+        }
+        return try memory.read(linear, size: size, user: false)
+    }
+
+    @inline(__always) func writeSupervisor(_ linear: UInt32, size: Int, _ v: UInt32) throws(Fault) {
+        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
+        if tlb.writeTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 {
+            let p = tlb.writeAddends[i] + Int(linear)
+            switch size {
+            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
+            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
+            default: p.storeBytes(of: v, as: UInt32.self)
+            }
+            return
+        }
+        try memory.write(linear, size: size, value: v, user: false)
+    }
+
+    /// Faults now if a write of `size` bytes (at most 4096) at `linear` would,
+    /// so a read-modify-write instruction changes nothing before faulting.
+    @inline(__always) func probeWrite(_ linear: UInt32, size: Int) throws(Fault) {
+        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
+        if tlb.writeTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 { return }
+        try memory.probeWrite(linear, size: size)
+    }
 
     /// A byte at a linear address, as the CPU would read it (for traces and debuggers too).
     @inline(__always) public func readLinear8(_ linear: UInt32) throws(Fault) -> UInt8 {

@@ -1,14 +1,23 @@
-/// The path from a linear address to host memory: the A20 gate, the physical
-/// page map (which pages are plain RAM or ROM the CPU may touch directly) and a
-/// direct-mapped software TLB per access kind whose hit is a tag compare plus a
-/// host-pointer add (DESIGN.md, "The hot path"). The hits are in the CPU
-/// (`LinearAccess.swift`); the misses, fills and physical accesses are here. Pages that hold decoded code
-/// are never entered in the write TLB, so stores to them take the slow path,
-/// which invalidates the decoded instructions they overwrite.
+/// The path from a linear address to host memory: paging (SDM Vol. 3 ch. 4,
+/// `PageWalk.swift`), the A20 gate, the physical page map (which pages are plain
+/// RAM or ROM the CPU may touch directly) and the software TLBs (`TLB.swift`)
+/// whose hit is a tag compare plus a host-pointer add (DESIGN.md, "The hot path").
+/// The hits are in the CPU (`LinearAccess.swift`); the misses, fills and
+/// physical accesses are here. Pages that hold decoded code are never entered in
+/// the write TLB, so stores to them take the slow path, which invalidates the
+/// decoded instructions they overwrite.
 public final class MemoryAccess {
     public static let pageShift = 12
     public static let pageCount = 1 << 20
     static let tlbSize = 256
+
+    static let cr0WP: UInt32 = 1 << 16
+    static let cr0PG: UInt32 = 1 << 31
+    /// CR0.NW and CR0.CD: changing them reloads the PAE PDPTEs (§4.4.1).
+    static let cr0Cache: UInt32 = 3 << 29
+    static let cr4PSE: UInt32 = 1 << 4
+    static let cr4PAE: UInt32 = 1 << 5
+    static let cr4PGE: UInt32 = 1 << 7
 
     /// Host address of each 4 KiB physical page below 4 GiB that may be read
     /// (RAM and ROM) or written (RAM) directly; nil sends the access to the bus.
@@ -16,16 +25,35 @@ public final class MemoryAccess {
     let writeMap: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     /// Non-zero for pages from which instructions have been decoded.
     let codePages: UnsafeMutablePointer<UInt8>
-
-    let readTags: UnsafeMutablePointer<UInt32>
-    let readAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    let writeTags: UnsafeMutablePointer<UInt32>
-    let writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let tlb: TLBArrays
 
     /// The A20 gate as an address mask, behind a pointer the CPU reads directly.
     let a20: UnsafeMutablePointer<UInt32>
     public var a20Mask: UInt32 { a20.pointee }
+
+    // Paging state, as last given to `setPaging`/`loadCR3`.
+    @exclusivity(unchecked) var mode = PagingMode.off
+    @exclusivity(unchecked) var cr0: UInt32 = 0
+    @exclusivity(unchecked) var cr3: UInt32 = 0
+    @exclusivity(unchecked) var cr4: UInt32 = 0
+    @exclusivity(unchecked) var nxe = false
+    /// The four PAE PDPTEs as loaded at the last CR3 load (§4.4.1).
+    let pdptes: UnsafeMutablePointer<UInt64>
+    /// Set when a 4 MiB or 2 MiB page enters a TLB, until the next full flush.
+    @exclusivity(unchecked) var largePagesCached = false
+
+    /// The privilege of ordinary accesses: CPL 3 is user (§4.6). Entering user
+    /// mode drops the TLB entries only supervisor accesses may use.
+    @exclusivity(unchecked) public var userMode = false {
+        didSet { if userMode && !oldValue { tlb.dropSupervisorOnly() } }
+    }
+    /// The TLB arrays, for the CPU's fast paths.
+    var view: TLBView { tlb.view(a20: a20) }
+
+    /// TLB misses of every kind; with the CPU's instruction count this gives the hit rate.
     @exclusivity(unchecked) public var tlbMisses: UInt64 = 0
+    /// Walks of the paging structures (misses and uncached accesses with paging on).
+    @exclusivity(unchecked) public var pageWalks: UInt64 = 0
     public unowned(unsafe) var bus: CPUBus!
     unowned(unsafe) var decodeCache: DecodeCache!
 
@@ -38,20 +66,14 @@ public final class MemoryAccess {
         a20.initialize(to: 0xFFFF_FFFF)
         codePages = .allocate(capacity: MemoryAccess.pageCount)
         codePages.initialize(repeating: 0, count: MemoryAccess.pageCount)
-        readTags = .allocate(capacity: MemoryAccess.tlbSize)
-        writeTags = .allocate(capacity: MemoryAccess.tlbSize)
-        let dummy = UnsafeMutableRawPointer(bitPattern: 0x1000)!
-        readAddends = .allocate(capacity: MemoryAccess.tlbSize)
-        readAddends.initialize(repeating: dummy, count: MemoryAccess.tlbSize)
-        writeAddends = .allocate(capacity: MemoryAccess.tlbSize)
-        writeAddends.initialize(repeating: dummy, count: MemoryAccess.tlbSize)
-        flushTLB()
+        pdptes = .allocate(capacity: 4)
+        pdptes.initialize(repeating: 0, count: 4)
+        tlb = TLBArrays()
     }
 
     deinit {
         readMap.deallocate(); writeMap.deallocate(); codePages.deallocate(); a20.deallocate()
-        readTags.deallocate(); writeTags.deallocate()
-        readAddends.deallocate(); writeAddends.deallocate()
+        pdptes.deallocate()
     }
 
     /// Maps `count` pages starting at physical page `firstPage` to host memory.
@@ -73,35 +95,124 @@ public final class MemoryAccess {
         flushTLB()
     }
 
-    public func setA20(enabled: Bool) {
+    @inline(never) public func setA20(enabled: Bool) {
         let mask: UInt32 = enabled ? 0xFFFF_FFFF : 0xFFEF_FFFF
         if mask != a20.pointee { a20.pointee = mask; flushTLB() }
     }
 
-    public func flushTLB() {
-        readTags.initialize(repeating: UInt32.max, count: MemoryAccess.tlbSize)
-        writeTags.initialize(repeating: UInt32.max, count: MemoryAccess.tlbSize)
+    /// Forgets every translation, global ones included.
+    @inline(never) public func flushTLB() {
+        tlb.flushAll()
+        largePagesCached = false
+    }
+
+    // MARK: Paging control (SDM Vol. 3 §4.1.1, §4.10.4.1)
+
+    /// Takes the paging-related parts of CR0, CR3, CR4 and EFER.NXE after a MOV to
+    /// CR0 or CR4 or a WRMSR of EFER; call it before committing the register, as
+    /// it throws #GP(0) when PAE paging would use a PDPTE with a reserved bit set.
+    /// Changing CR0.PG/WP, CR4.PSE/PAE/PGE or NXE flushes every TLB entry; a
+    /// change of CR3 alone keeps global ones. A MOV to CR3, which flushes even
+    /// when the value is unchanged, is `loadCR3`.
+    @inline(never) public func setPaging(cr0: UInt32, cr3: UInt32, cr4: UInt32, nxe: Bool) throws(Fault) {
+        let newMode: PagingMode = cr0 & MemoryAccess.cr0PG == 0 ? .off : cr4 & MemoryAccess.cr4PAE != 0 ? .pae : .legacy
+        let cr0Changes = cr0 ^ self.cr0, cr4Changes = cr4 ^ self.cr4
+        let modeChanged = cr0Changes & (MemoryAccess.cr0PG | MemoryAccess.cr0WP) != 0
+            || cr4Changes & (MemoryAccess.cr4PSE | MemoryAccess.cr4PAE | MemoryAccess.cr4PGE) != 0
+            || nxe != self.nxe
+        // The PDPTEs are reloaded when PAE paging is in use afterwards and the
+        // instruction changed CR0.PG/CD/NW or CR4.PAE/PGE/PSE (§4.4.1).
+        let reload = cr3 != self.cr3 || cr0Changes & (MemoryAccess.cr0PG | MemoryAccess.cr0Cache) != 0
+            || cr4Changes & (MemoryAccess.cr4PSE | MemoryAccess.cr4PAE | MemoryAccess.cr4PGE) != 0
+        if newMode == .pae && reload { try loadPDPTEs(cr3) }
+        let cr3Changed = cr3 != self.cr3
+        self.cr0 = cr0; self.cr3 = cr3; self.cr4 = cr4; self.nxe = nxe
+        mode = newMode
+        if modeChanged { flushTLB() } else if cr3Changed { tlb.flushNonGlobal() }
+    }
+
+    /// MOV to CR3 or a task switch (§4.10.4.1): non-global entries go, and under
+    /// PAE paging the PDPTEs are reloaded, which throws #GP(0) when a present one
+    /// has a reserved bit set (call it before committing CR3).
+    @inline(never) public func loadCR3(_ cr3: UInt32) throws(Fault) {
+        if mode == .pae { try loadPDPTEs(cr3) }
+        self.cr3 = cr3
+        tlb.flushNonGlobal()
+    }
+
+    /// The state after RESET or INIT: no paging, supervisor, nothing cached.
+    @inline(never) public func resetPaging() {
+        mode = .off
+        cr0 = 0; cr3 = 0; cr4 = 0; nxe = false
+        userMode = false
+        flushTLB()
+    }
+
+    /// INVLPG: the page's translations go from every TLB, global or not.
+    @inline(never) public func invalidatePage(_ linear: UInt32) {
+        tlb.invalidate(page: linear >> 12, largePages: largePagesCached)
     }
 
     // MARK: Linear to physical
 
-    /// Real mode and unpaged protected mode: linear is physical, through the A20 gate.
-    @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & a20.pointee }
+    /// The physical address `access` at `linear` reaches, with the accessed and
+    /// dirty bits set as that access would set them, or the #PF it raises.
+    @inline(never) public func translate(_ linear: UInt32, access: PageAccess) throws(Fault) -> UInt64 {
+        let w = try walk(linear, access)
+        commit(w)
+        return w.physical
+    }
+
+    /// Makes sure a write of `size` bytes (at most 4096) at `linear` would
+    /// succeed, so that a read-modify-write instruction faults before it changes
+    /// anything; the dirty bits are set as by the write that follows.
+    @inline(never) public func probeWrite(_ linear: UInt32, size: Int) throws(Fault) {
+        let access = PageAccess.write.union(userMode ? .user : [])
+        let last = linear &+ UInt32(truncatingIfNeeded: max(size, 1) &- 1)
+        let first = try walk(linear, access)
+        if last >> 12 != linear >> 12 {
+            let second = try walk(last & ~0xFFF, access)
+            commit(second)
+        }
+        commit(first)
+    }
 
     // MARK: Slow paths
 
     @inline(never) func readSlow(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
+        try read(linear, size: size, user: userMode)
+    }
+
+    @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) throws(Fault) {
+        try write(linear, size: size, value: value, user: userMode)
+    }
+
+    /// Reads 1, 2 or 4 bytes at `linear` with the given privilege (`user: false`
+    /// for the implicit supervisor accesses to descriptor tables and the TSS),
+    /// and enters the page in the read TLB.
+    public func read(_ linear: UInt32, size: Int, user: Bool) throws(Fault) -> UInt32 {
         tlbMisses &+= 1
+        let access: PageAccess = user ? .user : .read
         if Int(linear & 0xFFF) + size > 0x1000 {
+            // Both pages are checked before either is read.
+            let second = (linear | 0xFFF) &+ 1
+            let a = try walk(linear, access), b = try walk(second, access)
+            commit(a); commit(b)
+            let firstCount = Int(second &- linear)
             var v: UInt32 = 0
-            for k in 0..<size { v |= UInt32(readByteSlow(linear &+ UInt32(k))) << (8 * k) }
+            for k in 0..<size {
+                let phys = k < firstCount ? a.physical &+ UInt64(k) : b.physical &+ UInt64(k - firstCount)
+                v |= UInt32(readPhysicalByte(phys)) << (8 * k)
+            }
             return v
         }
-        let phys = translate(linear)
-        guard let host = readMap[Int(phys >> 12)] else { return bus.readPhysical(UInt64(phys), size: size) }
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        readTags[i] = linear >> 12
-        readAddends[i] = host - Int(linear & ~0xFFF)
+        let w = try walk(linear, access)
+        commit(w)
+        let phys = w.physical
+        guard phys >> 32 == 0, let host = readMap[Int(phys >> 12)] else { return bus.readPhysical(phys, size: size) }
+        if cacheable(w) {
+            tlb.fillRead(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
+        }
         let p = host + Int(phys & 0xFFF)
         switch size {
         case 1: return UInt32(p.load(as: UInt8.self))
@@ -110,18 +221,30 @@ public final class MemoryAccess {
         }
     }
 
-    func readByteSlow(_ linear: UInt32) -> UInt8 { readPhysical8(translate(linear)) }
-
-    @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) throws(Fault) {
+    /// Writes 1, 2 or 4 bytes at `linear` with the given privilege. The page
+    /// enters the write TLB only if it is writable at every level (so a hit never
+    /// depends on CR0.WP), its dirty bit is now set, and it holds no decoded code.
+    public func write(_ linear: UInt32, size: Int, value: UInt32, user: Bool) throws(Fault) {
         tlbMisses &+= 1
+        let access = PageAccess.write.union(user ? .user : [])
         if Int(linear & 0xFFF) + size > 0x1000 {
-            for k in 0..<size { writeByteSlow(linear &+ UInt32(k), UInt8(truncatingIfNeeded: value >> (8 * k))) }
+            // Both pages are checked before either is written: no partial writes.
+            let second = (linear | 0xFFF) &+ 1
+            let a = try walk(linear, access), b = try walk(second, access)
+            commit(a); commit(b)
+            let firstCount = Int(second &- linear)
+            for k in 0..<size {
+                let phys = k < firstCount ? a.physical &+ UInt64(k) : b.physical &+ UInt64(k - firstCount)
+                writePhysicalByte(phys, UInt8(truncatingIfNeeded: value >> (8 * k)))
+            }
             return
         }
-        let phys = translate(linear)
-        let page = Int(phys >> 12)
-        guard let host = writeMap[page] else {
-            bus.writePhysical(UInt64(phys), size: size, value: value)
+        let w = try walk(linear, access)
+        commit(w)
+        let phys = w.physical
+        let page = Int(truncatingIfNeeded: phys >> 12)
+        guard phys >> 32 == 0, let host = writeMap[page] else {
+            bus.writePhysical(phys, size: size, value: value)
             return
         }
         let p = host + Int(phys & 0xFFF)
@@ -131,15 +254,30 @@ public final class MemoryAccess {
         default: p.storeBytes(of: value, as: UInt32.self)
         }
         if codePages[page] != 0 {
-            decodeCache.invalidate(physical: phys, size: size)
-        } else {
-            let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-            writeTags[i] = linear >> 12
-            writeAddends[i] = host - Int(linear & ~0xFFF)
+            decodeCache.invalidate(physical: UInt32(truncatingIfNeeded: phys), size: size)
+        } else if w.writable && cacheable(w) {
+            tlb.fillWrite(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
         }
     }
 
-    func writeByteSlow(_ linear: UInt32, _ v: UInt8) { writePhysical8(translate(linear), v) }
+    /// An instruction fetch from `linear` at the current privilege: the physical
+    /// address, with the page entered in the code TLB.
+    @inline(never) func fetchSlow(_ linear: UInt32) throws(Fault) -> UInt64 {
+        tlbMisses &+= 1
+        let w = try walk(linear, userMode ? [.fetch, .user] : .fetch)
+        commit(w)
+        if cacheable(w) { tlb.fillCode(page: linear >> 12, frame: w.physical & ~0xFFF, global: w.global, user: w.user) }
+        return w.physical
+    }
+
+    /// Whether the one TLB set may hold this translation: in user mode it must be
+    /// usable by user accesses (an implicit supervisor access to a supervisor
+    /// page is not). Notes large pages for INVLPG.
+    private func cacheable(_ w: PageWalk) -> Bool {
+        guard w.user || !userMode else { return false }
+        if w.large { largePagesCached = true }
+        return true
+    }
 
     // MARK: Physical access (device DMA, loaders, the decoder)
 
@@ -160,11 +298,21 @@ public final class MemoryAccess {
         }
     }
 
+    /// A byte anywhere in the 36-bit physical space paging can reach.
+    func readPhysicalByte(_ phys: UInt64) -> UInt8 {
+        if phys >> 32 == 0 { return readPhysical8(UInt32(phys)) }
+        return UInt8(truncatingIfNeeded: bus.readPhysical(phys, size: 1))
+    }
+
+    func writePhysicalByte(_ phys: UInt64, _ v: UInt8) {
+        if phys >> 32 == 0 { writePhysical8(UInt32(phys), v) } else { bus.writePhysical(phys, size: 1, value: UInt32(v)) }
+    }
+
     /// Records that `page` holds decoded instructions: from now on stores to it
-    /// go through `writeSlow`, so the write TLB must forget it.
-    func markCodePage(_ page: Int) {
-        guard page < MemoryAccess.pageCount, codePages[page] == 0 else { return }
+    /// go through `writeSlow`, so the write TLBs must forget it.
+    @inline(never) func markCodePage(_ page: Int) {
+        guard page >= 0, page < MemoryAccess.pageCount, codePages[page] == 0 else { return }
         codePages[page] = 1
-        writeTags.initialize(repeating: UInt32.max, count: MemoryAccess.tlbSize)
+        tlb.flushWrites()
     }
 }
