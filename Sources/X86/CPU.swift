@@ -21,7 +21,11 @@ public final class CPU {
     /// Current privilege level: 0 in real mode, 3 in virtual-8086 mode, and in
     /// protected mode the level the last code-segment load set (SDM Vol. 3 §5.5).
     @exclusivity(unchecked) public internal(set) var cpl = 0 {
-        didSet { updateAlignmentChecking() }
+        didSet {
+            updateAlignmentChecking()
+            // CPL 3 accesses are user accesses for paging (SDM Vol. 3 §4.6).
+            memory.userMode = cpl == 3
+        }
     }
     /// 0x8000 while alignment checking is on (CR0.AM, EFLAGS.AC, CPL 3): OR-ed
     /// into the segment attributes on each access, it sends every access to the
@@ -120,6 +124,7 @@ public final class CPU {
         faultDepth = 0
         shutdown = false
         memory.setA20(enabled: true)
+        memory.resetPaging()
         decodeCache.invalidateAll()
     }
 

@@ -10,7 +10,7 @@ extension CPU {
         var d = DecodedInstruction()
         var pos: UInt32 = 0
         @inline(__always) func next() throws(Fault) -> UInt8 {
-            let b = try readLinear8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
+            let b = try fetchLinear8(linear &- ipOffset &+ ((ipOffset &+ pos) & ipMask))
             pos &+= 1
             return b
         }

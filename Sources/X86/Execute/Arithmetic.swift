@@ -96,6 +96,7 @@ extension CPU {
         }
         // CMP (7) only reads its destination.
         let a = op == 7 ? try operandAddress(i, size: size) : try operandAddressForWrite(i, size: size)
+        if op != 7 { try probeWrite(a, size: size) }
         if let r = alu(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
     }
 
@@ -124,6 +125,7 @@ extension CPU {
             return
         }
         let a = try operandAddressForWrite(i, size: size)
+        try probeWrite(a, size: size)
         try writeLinear(a, size: size, incDec(try readLinear(a, size: size), decrement: dec, size: size))
     }
 

@@ -24,6 +24,7 @@ extension CPU {
             address = try linear(segment: Int(i.segment), offset: ea, size: size, write: op != 4)
             offset &= bits - 1
         }
+        if !i.registerForm && op != 4 { try probeWrite(address, size: size) }
         let v = i.registerForm ? getReg(i.rm, size: size) : try readLinear(address, size: size)
         let bit: UInt32 = 1 << offset
         flags.setStatus(LazyFlags.cf, v & bit != 0 ? LazyFlags.cf : 0)
@@ -85,6 +86,7 @@ extension CPU {
             return
         }
         let a = try operandAddressForWrite(i, size: size)
+        try probeWrite(a, size: size)
         let d = try readLinear(a, size: size)
         let sum = alu(0, d, s, size: size) ?? 0
         try writeLinear(a, size: size, sum)

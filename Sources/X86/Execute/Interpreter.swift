@@ -40,11 +40,12 @@ extension CPU {
             let ip = eip
             instructionStart = ip
             let linearIP = cs.base &+ ip
-            let phys = translate(linearIP)
-            let tag = UInt64(phys) | (cs.big ? 1 << 32 : 0)
-            let slot = Int(phys) & DecodeCache.mask
             let singleStep = flags.bits & LazyFlags.tf != 0
             do throws(Fault) {
+                // Physical addresses reach bit 35 (PAE, PSE-36): the mode bit sits above them.
+                let phys = try translateFetch(linearIP)
+                let tag = phys | (cs.big ? 1 << 48 : 0)
+                let slot = Int(truncatingIfNeeded: phys) & DecodeCache.mask
                 if tags[slot] != tag {
                     try fill(slot: slot, tag: tag, linear: linearIP, ip: ip, big: cs.big)
                 }
@@ -139,10 +140,11 @@ extension CPU {
         decodeCache.misses &+= 1
         let d = try decode(linear: linear, ipOffset: ip, ipMask: big ? 0xFFFF_FFFF : 0xFFFF, default32: big)
         decodeCache.entries[slot] = d
-        let phys = UInt32(truncatingIfNeeded: tag)
-        let lastPhys = translate(linear &+ UInt32(max(Int(d.length), 1) - 1))
-        if memory.readMap[Int(phys >> 12)] != nil && memory.readMap[Int(lastPhys >> 12)] != nil
-            && lastPhys >> 12 == phys >> 12 {
+        // Kept only when the instruction lies within one linear page (one
+        // translation covers it) of directly mapped memory below 4 GiB.
+        let phys = tag & 0xF_FFFF_FFFF
+        if Int(linear & 0xFFF) + max(Int(d.length), 1) <= 0x1000
+            && phys >> 32 == 0 && memory.readMap[Int(phys >> 12)] != nil {
             memory.markCodePage(Int(phys >> 12))
             decodeCache.tags[slot] = tag
         } else {

@@ -7,6 +7,10 @@ public struct ModelSpecificRegisters {
     public static let mtrrCapabilities: UInt32 = 0xFE
     public static let sysenterCS: UInt32 = 0x174, sysenterESP: UInt32 = 0x175, sysenterEIP: UInt32 = 0x176
     public static let mtrrDefaultType: UInt32 = 0x2FF
+    /// IA32_EFER: only NXE (bit 11) exists on this 32-bit CPU.
+    public static let efer: UInt32 = 0xC000_0080, eferNXE: UInt64 = 1 << 11
+
+    public var efer: UInt64 = 0
 
     public var sysenterCS: UInt32 = 0
     public var sysenterESP: UInt32 = 0
@@ -47,6 +51,14 @@ extension CPU {
         case ModelSpecificRegisters.mtrrCapabilities:
             if write { throw Fault.gp() }
             result = ModelSpecificRegisters.mtrrCapabilitiesValue
+        case ModelSpecificRegisters.efer:
+            if write {
+                if value & ~ModelSpecificRegisters.eferNXE != 0 { throw Fault.gp() }
+                try memory.setPaging(cr0: cr0, cr3: cr3, cr4: cr4, nxe: value != 0)
+                msr.efer = value
+            } else {
+                result = msr.efer
+            }
         case ModelSpecificRegisters.sysenterCS:
             if write { msr.sysenterCS = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterCS) }
         case ModelSpecificRegisters.sysenterESP:

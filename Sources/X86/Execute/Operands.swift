@@ -104,6 +104,7 @@ extension CPU {
             return
         }
         let a = try operandAddressForWrite(i, size: size)
+        try probeWrite(a, size: size)
         if let r = try body(try readLinear(a, size: size)) { try writeLinear(a, size: size, r) }
     }
 

@@ -4,8 +4,8 @@
 extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
-    /// CR4 bits this CPU implements: TSD (time-stamp disable).
-    static let cr4Writable: UInt32 = 0x0000_0004
+    /// CR4 bits this CPU implements: TSD (time-stamp disable), PSE, PAE, PGE.
+    static let cr4Writable: UInt32 = 0x0000_00B4
 
     /// MOV CRn, r32 (0F 22) and MOV r32, CRn (0F 20).
     func moveControlRegister(_ i: DecodedInstruction, toControl: Bool) throws(Fault) {
@@ -28,15 +28,18 @@ extension CPU {
             // PG without PE, or NW without CD, is #GP(0) (SDM Vol. 3 §2.5).
             if v & 0x8000_0000 != 0 && v & 1 == 0 { throw Fault.gp() }
             if v & 0x2000_0000 != 0 && v & 0x4000_0000 == 0 { throw Fault.gp() }
-            cr0 = (v & CPU.cr0Writable) | 0x10
+            let new = (v & CPU.cr0Writable) | 0x10
+            // Under PAE a bad PDPTE makes the MOV fail with #GP(0) before CR0 changes (SDM Vol. 3 §4.4.1).
+            try memory.setPaging(cr0: new, cr3: cr3, cr4: cr4, nxe: msr.efer & ModelSpecificRegisters.eferNXE != 0)
+            cr0 = new
             updateAlignmentChecking()
-            memory.flushTLB()
         case 2: cr2 = v
         case 3:
+            try memory.loadCR3(v)
             cr3 = v
-            memory.flushTLB()
         case 4:
             if v & ~CPU.cr4Writable != 0 { throw Fault.gp() }
+            try memory.setPaging(cr0: cr0, cr3: cr3, cr4: v, nxe: msr.efer & ModelSpecificRegisters.eferNXE != 0)
             cr4 = v
         default: throw Fault.ud
         }
@@ -85,15 +88,16 @@ extension CPU {
             cr0 = (cr0 & ~0xE) | (v & 0xF) | (cr0 & 1)
         case 7: // INVLPG
             guard !i.registerForm else { throw Fault.ud }
-            memory.flushTLB()
+            memory.invalidatePage(try operandAddress(i, size: 1))
         default:
             throw Fault.ud
         }
     }
 
     /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
-    /// Leaf 1 EDX: TSC (4), MSR (5), SEP (11), MTRR (12), CMOV (15). A basic
-    /// leaf above the maximum returns the highest basic leaf, as Intel processors do.
+    /// Leaf 1 EDX: PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12), PGE (13),
+    /// CMOV (15), PSE-36 (17); leaf 80000001H EDX: NX (20). A basic leaf above the
+    /// maximum returns the highest basic leaf, as Intel processors do.
     func cpuid() {
         let leaf = get32(Reg.eax)
         var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
@@ -104,12 +108,15 @@ extension CPU {
             d = 0x4965_6E69 // "ineI"
             c = 0x6C65_746E // "ntel"
         case 0x8000_0000:
-            a = 0x8000_0000
-        case 0x8000_0001...:
+            a = 0x8000_0001
+        case 0x8000_0001:
+            d = 1 << 20 // NX (EFER.NXE)
+        case 0x8000_0002...:
             break
         default:
             a = 0x0000_0611 // family 6, model 1, stepping 1
-            d = 1 << 4 | 1 << 5 | 1 << 11 | 1 << 12 | 1 << 15
+            // PSE (3), TSC, MSR, PAE (6), SEP, MTRR, PGE (13), CMOV, PSE-36 (17)
+            d = 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -143,10 +150,10 @@ extension CPU {
     func checkIOPermission(port: UInt16, size: Int) throws(Fault) {
         guard protectedMode && (cpl > iopl || virtual8086Mode) else { return }
         guard tr.attributes & 0x8 != 0, tr.limit >= 0x67 else { throw Fault.gp() }
-        let mapBase = UInt32(try readLinear16(tr.base &+ 0x66))
+        let mapBase = try readSupervisor(tr.base &+ 0x66, size: 2)
         let offset = mapBase &+ UInt32(port >> 3)
         if offset &+ 1 > tr.limit { throw Fault.gp() }
-        let bits = UInt32(try readLinear16(tr.base &+ offset)) >> UInt32(port & 7)
+        let bits = try readSupervisor(tr.base &+ offset, size: 2) >> UInt32(port & 7)
         if bits & ((1 << UInt32(size)) - 1) != 0 { throw Fault.gp() }
     }
 

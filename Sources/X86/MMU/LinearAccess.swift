@@ -10,27 +10,21 @@ struct TLBView {
     let codeTags: UnsafeMutablePointer<UInt32>
     let codeFrames: UnsafeMutablePointer<UInt64>
     let currentCode: UnsafeMutablePointer<CodePage>
-    /// For `translate` only, until the run loop fetches through `translateFetch`.
-    let a20: UnsafeMutablePointer<UInt32>
 
     init(_ m: MemoryAccess) { self = m.view }
 
     init(readTags: UnsafeMutablePointer<UInt32>, readAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>,
          writeTags: UnsafeMutablePointer<UInt32>, writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>,
          codeTags: UnsafeMutablePointer<UInt32>, codeFrames: UnsafeMutablePointer<UInt64>,
-         currentCode: UnsafeMutablePointer<CodePage>, a20: UnsafeMutablePointer<UInt32>) {
+         currentCode: UnsafeMutablePointer<CodePage>) {
         self.readTags = readTags; self.readAddends = readAddends
         self.writeTags = writeTags; self.writeAddends = writeAddends
         self.codeTags = codeTags; self.codeFrames = codeFrames
         self.currentCode = currentCode
-        self.a20 = a20
     }
 }
 
 extension CPU {
-    /// Paging-unaware (A20 only), until the run loop's fetch moves to `translateFetch`.
-    @inline(__always) func translate(_ linear: UInt32) -> UInt32 { linear & tlb.a20.pointee }
-
     /// The physical address of the instruction byte at `linear`, checked for
     /// execution at the current privilege (SDM Vol. 3 §4.6). The hit, run for
     /// every instruction, compares with the page fetched from last, whose copy

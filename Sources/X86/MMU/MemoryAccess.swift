@@ -48,7 +48,7 @@ public final class MemoryAccess {
         didSet { if userMode && !oldValue { tlb.dropSupervisorOnly() } }
     }
     /// The TLB arrays, for the CPU's fast paths.
-    var view: TLBView { tlb.view(a20: a20) }
+    var view: TLBView { tlb.view }
 
     /// TLB misses of every kind; with the CPU's instruction count this gives the hit rate.
     @exclusivity(unchecked) public var tlbMisses: UInt64 = 0

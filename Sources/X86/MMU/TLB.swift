@@ -83,9 +83,9 @@ final class TLBArrays {
         supervisorSlots.deallocate()
     }
 
-    func view(a20: UnsafeMutablePointer<UInt32>) -> TLBView {
+    var view: TLBView {
         TLBView(readTags: readTags, readAddends: readAddends, writeTags: writeTags, writeAddends: writeAddends,
-                codeTags: codeTags, codeFrames: codeFrames, currentCode: currentCode, a20: a20)
+                codeTags: codeTags, codeFrames: codeFrames, currentCode: currentCode)
     }
 
     @inline(__always) static func slot(_ page: UInt32) -> Int { Int(page & UInt32(size - 1)) }

@@ -121,8 +121,8 @@ extension CPU {
         let offset = UInt32(tss32 ? 8 * level + 4 : 4 * level + 2)
         let size = tss32 ? 4 : 2
         if offset &+ UInt32(size + 1) > tr.limit { throw Fault(Fault.invalidTSS, errorCode: UInt32(tr.selector & 0xFFFC)) }
-        let sp = try readLinear(tr.base &+ offset, size: size)
-        let ss = try readLinear16(tr.base &+ offset &+ UInt32(size))
+        let sp = try readSupervisor(tr.base &+ offset, size: size)
+        let ss = UInt16(truncatingIfNeeded: try readSupervisor(tr.base &+ offset &+ UInt32(size), size: 2))
         return (ss, sp)
     }
 

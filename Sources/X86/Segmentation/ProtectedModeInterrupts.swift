@@ -9,7 +9,7 @@ extension CPU {
         let entry = UInt32(vector) &* 8
         let idtCode = entry | 2 | ext
         if entry &+ 7 > UInt32(idtr.limit) { throw Fault.gp(idtCode) }
-        let gate = Descriptor(low: try readLinear32(idtr.base &+ entry), high: try readLinear32(idtr.base &+ entry &+ 4))
+        let gate = Descriptor(low: try readSupervisor(idtr.base &+ entry, size: 4), high: try readSupervisor(idtr.base &+ entry &+ 4, size: 4))
         let size: Int // of the pushes; 0 marks a task gate
         switch gate.type {
         case Descriptor.SystemType.interruptGate16, Descriptor.SystemType.trapGate16: size = 2
@@ -79,7 +79,7 @@ extension CPU {
     func protectedModeInterruptReturn(size: Int) throws(Fault) {
         // NT: return to the task that called or interrupted this one.
         if flags.bits & LazyFlags.nt != 0 {
-            try switchTask(to: try readLinear16(tr.base), source: .interruptReturn)
+            try switchTask(to: UInt16(truncatingIfNeeded: try readSupervisor(tr.base, size: 2)), source: .interruptReturn)
             return
         }
         let offset = try peek(size: size)

@@ -12,8 +12,8 @@ extension CPU {
         let (base, limit) = try descriptorTable(selector, vector: vector)
         let index = UInt32(selector & 0xFFF8)
         if index &+ 7 > limit { throw Fault(vector, errorCode: UInt32(selector & 0xFFFC)) }
-        let low = try readLinear32(base &+ index)
-        let high = try readLinear32(base &+ index &+ 4)
+        let low = try readSupervisor(base &+ index, size: 4)
+        let high = try readSupervisor(base &+ index &+ 4, size: 4)
         return Descriptor(low: low, high: high)
     }
 
@@ -32,7 +32,7 @@ extension CPU {
     func markAccessed(_ selector: UInt16, _ d: Descriptor) throws(Fault) {
         guard d.isCodeOrData, d.type & 1 == 0 else { return }
         let (base, _) = try descriptorTable(selector, vector: Fault.generalProtection)
-        try writeLinear(base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, d.high | 0x100)
+        try writeSupervisor(base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, d.high | 0x100)
     }
 
     /// Loads ES, SS, DS, FS or GS (CS goes through the far-transfer paths).

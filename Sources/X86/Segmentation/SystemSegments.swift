@@ -46,7 +46,7 @@ extension CPU {
         guard !d.isCodeOrData, available else { throw Fault.gp(code) }
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
         let busy = Descriptor(low: d.low, high: d.high | 0x200)
-        try writeLinear(gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, busy.high)
+        try writeSupervisor(gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, busy.high)
         tr = busy.segment(selector: selector)
     }
 

@@ -38,33 +38,33 @@ extension CPU {
         // Save the outgoing task (its EIP is the instruction after the switch).
         var outgoingFlags = eflags
         if source == .interruptReturn { outgoingFlags &= ~LazyFlags.nt }
-        try writeLinear(tr.base &+ old.ip, size: old.word, eip)
-        try writeLinear(tr.base &+ old.flags, size: old.word, outgoingFlags)
+        try writeSupervisor(tr.base &+ old.ip, size: old.word, eip)
+        try writeSupervisor(tr.base &+ old.flags, size: old.word, outgoingFlags)
         for r in 0..<8 {
-            try writeLinear(tr.base &+ old.registers &+ UInt32(r * old.word), size: old.word, get32(r))
+            try writeSupervisor(tr.base &+ old.registers &+ UInt32(r * old.word), size: old.word, get32(r))
         }
         for s in 0..<(old.wide ? 6 : 4) {
-            try writeLinear(tr.base &+ old.segments &+ UInt32(s) &* old.segmentStride, size: 2, UInt32(segments[s].selector))
+            try writeSupervisor(tr.base &+ old.segments &+ UInt32(s) &* old.segmentStride, size: 2, UInt32(segments[s].selector))
         }
         if source == .jump || source == .interruptReturn {
             try setBusy(tr.selector, false)
         }
 
         // Read the incoming task.
-        var newFlags = try readLinear(newBase &+ new.flags, size: new.word)
+        var newFlags = try readSupervisor(newBase &+ new.flags, size: new.word)
         if !new.wide { newFlags = (eflags & 0xFFFF_0000) | newFlags }
-        let newIP = try readLinear(newBase &+ new.ip, size: new.word)
+        let newIP = try readSupervisor(newBase &+ new.ip, size: new.word)
         var registers = [UInt32](repeating: 0, count: 8)
-        for r in 0..<8 { registers[r] = try readLinear(newBase &+ new.registers &+ UInt32(r * new.word), size: new.word) }
+        for r in 0..<8 { registers[r] = try readSupervisor(newBase &+ new.registers &+ UInt32(r * new.word), size: new.word) }
         var selectors = [UInt16](repeating: 0, count: 6)
         for s in 0..<(new.wide ? 6 : 4) {
-            selectors[s] = try readLinear16(newBase &+ new.segments &+ UInt32(s) &* new.segmentStride)
+            selectors[s] = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.segments &+ UInt32(s) &* new.segmentStride, size: 2))
         }
-        let ldtSelector = try readLinear16(newBase &+ new.ldt)
-        let newCR3 = new.wide ? try readLinear32(newBase &+ 0x1C) : cr3
+        let ldtSelector = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.ldt, size: 2))
+        let newCR3 = new.wide ? try readSupervisor(newBase &+ 0x1C, size: 4) : cr3
 
         if source == .call || source == .interrupt {
-            try writeLinear(newBase, size: 2, UInt32(tr.selector))
+            try writeSupervisor(newBase, size: 2, UInt32(tr.selector))
             newFlags |= LazyFlags.nt
         }
         if source != .interruptReturn { try setBusy(selector, true) }
@@ -73,8 +73,8 @@ extension CPU {
 
         // From here on, faults belong to the new task (SDM Vol. 3 §7.3, step 13).
         if new.wide && cr0 & 0x8000_0000 != 0 && newCR3 != cr3 {
+            try memory.loadCR3(newCR3)
             cr3 = newCR3
-            memory.flushTLB()
         }
         eflags = newFlags | 2
         eip = new.wide ? newIP : newIP & 0xFFFF
@@ -87,8 +87,8 @@ extension CPU {
 
     private func setBusy(_ selector: UInt16, _ busy: Bool) throws(Fault) {
         let at = gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4
-        let high = try readLinear32(at)
-        try writeLinear(at, size: 4, busy ? high | 0x200 : high & ~0x200)
+        let high = try readSupervisor(at, size: 4)
+        try writeSupervisor(at, size: 4, busy ? high | 0x200 : high & ~0x200)
     }
 
     /// Loads LDTR, CS, SS and the data segments of the new task, with #TS for
