@@ -72,7 +72,9 @@ extension CPU {
         cr0 |= 8
 
         // From here on, faults belong to the new task (SDM Vol. 3 §7.3, step 13).
-        if new.wide && cr0 & 0x8000_0000 != 0 && newCR3 != cr3 {
+        // A 32-bit TSS always reloads CR3 under paging, which flushes the
+        // non-global TLB entries even when the value is the same (SDM Vol. 3 §7.3).
+        if new.wide && cr0 & 0x8000_0000 != 0 {
             try memory.loadCR3(newCR3)
             cr3 = newCR3
         }
