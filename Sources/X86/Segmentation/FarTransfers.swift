@@ -178,6 +178,22 @@ extension CPU {
     func protectedReturnFar(size: Int, release: UInt32) throws(Fault) {
         let offset = try peek(size: size)
         let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
+        let d = try checkReturnCodeSegment(selector)
+        let target = size == 2 ? offset & 0xFFFF : offset
+        if Int(selector & 3) == cpl {
+            try loadCodeSegment(selector, d, offset: target, level: cpl)
+            setStackPointer((stackPointer &+ UInt32(2 * size) &+ release) & stackMask())
+            return
+        }
+        // The caller's SS:ESP sit above the return address and the parameters.
+        let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt32(2 * size) &+ release)
+        setStackPointer(newSP &+ release)
+        invalidateDataSegmentsForOuterLevel()
+    }
+
+    /// The checks RETF and IRET make on the code segment they return to: not
+    /// more privileged than the CPL, and matching its RPL (SDM Vol. 2 "RET").
+    func checkReturnCodeSegment(_ selector: UInt16) throws(Fault) -> Descriptor {
         let rpl = Int(selector & 3)
         let code = UInt32(selector & 0xFFFC)
         if selector & 0xFFFC == 0 { throw Fault.gp() }
@@ -185,28 +201,27 @@ extension CPU {
         guard rpl >= cpl, d.isCode else { throw Fault.gp(code) }
         if d.conformingOrExpandDown ? d.dpl > rpl : d.dpl != rpl { throw Fault.gp(code) }
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
-        let target = size == 2 ? offset & 0xFFFF : offset
-        if rpl == cpl {
-            try loadCodeSegment(selector, d, offset: target, level: rpl)
-            setStackPointer((stackPointer &+ UInt32(2 * size) &+ release) & stackMask())
-            return
-        }
-        // To an outer level: the caller's SS:ESP sit above the return address and parameters.
-        let depth = UInt32(2 * size) &+ release
+        return d
+    }
+
+    /// RETF or IRET to an outer level: checks the outer SS found `depth` bytes
+    /// above the stack top, loads CS and SS, and returns the outer ESP (the
+    /// caller sets it, as the two instructions size it differently).
+    func returnToOuterLevel(_ selector: UInt16, _ d: Descriptor, offset: UInt32, size: Int, depth: UInt32) throws(Fault) -> UInt32 {
+        let rpl = Int(selector & 3)
         let newSP = try peek(size: size, depth: depth)
         let newSS = UInt16(truncatingIfNeeded: try peek(size: size, depth: depth &+ UInt32(size)))
-        if target > d.limit { throw Fault.gp() }
+        if offset > d.limit { throw Fault.gp() }
         let ssCode = UInt32(newSS & 0xFFFC)
         if newSS & 0xFFFC == 0 { throw Fault.gp() }
         let ssd = try readDescriptor(newSS)
         guard Int(newSS & 3) == rpl, ssd.isData, ssd.readableOrWritable, ssd.dpl == rpl else { throw Fault.gp(ssCode) }
         guard ssd.present else { throw Fault.ss(ssCode) }
-        try loadCodeSegment(selector, d, offset: target, level: rpl)
+        try loadCodeSegment(selector, d, offset: offset, level: rpl)
         try markAccessed(newSS, ssd)
         segments[SegmentIndex.ss] = ssd.segment(selector: newSS)
         segments[SegmentIndex.ss].attributes |= 1
-        setStackPointer(newSP &+ release)
-        invalidateDataSegmentsForOuterLevel()
+        return newSP
     }
 
     /// After a return to an outer level, ES, DS, FS and GS that the new CPL may

@@ -89,36 +89,18 @@ extension CPU {
             try returnToVirtual8086(ip: offset, cs: selector, flags: newFlags)
             return
         }
-        let rpl = Int(selector & 3)
-        let code = UInt32(selector & 0xFFFC)
-        if selector & 0xFFFC == 0 { throw Fault.gp() }
-        let d = try readDescriptor(selector)
-        guard rpl >= cpl, d.isCode else { throw Fault.gp(code) }
-        if d.conformingOrExpandDown ? d.dpl > rpl : d.dpl != rpl { throw Fault.gp(code) }
-        guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
+        let d = try checkReturnCodeSegment(selector)
         let target = size == 2 ? offset & 0xFFFF : offset
         let oldCPL = cpl
-        if rpl == cpl {
-            try loadCodeSegment(selector, d, offset: target, level: rpl)
+        if Int(selector & 3) == cpl {
+            try loadCodeSegment(selector, d, offset: target, level: cpl)
             setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
         } else {
-            let depth = UInt32(3 * size)
-            let newSP = try peek(size: size, depth: depth)
-            let newSS = UInt16(truncatingIfNeeded: try peek(size: size, depth: depth &+ UInt32(size)))
-            if target > d.limit { throw Fault.gp() }
-            let ssCode = UInt32(newSS & 0xFFFC)
-            if newSS & 0xFFFC == 0 { throw Fault.gp() }
-            let ssd = try readDescriptor(newSS)
-            guard Int(newSS & 3) == rpl, ssd.isData, ssd.readableOrWritable, ssd.dpl == rpl else { throw Fault.gp(ssCode) }
-            guard ssd.present else { throw Fault.ss(ssCode) }
-            try loadCodeSegment(selector, d, offset: target, level: rpl)
-            try markAccessed(newSS, ssd)
-            segments[SegmentIndex.ss] = ssd.segment(selector: newSS)
-            segments[SegmentIndex.ss].attributes |= 1
+            let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt32(3 * size))
             setStackPointer(size == 2 ? (stackPointer & 0xFFFF_0000) | (newSP & 0xFFFF) : newSP)
         }
         loadFlagsAtPrivilege(newFlags, size: size, privilege: oldCPL, allowRF: true)
-        if rpl != oldCPL { invalidateDataSegmentsForOuterLevel() }
+        if cpl != oldCPL { invalidateDataSegmentsForOuterLevel() }
     }
 
     /// EFLAGS from POPF or IRET (SDM Vol. 2 "IRET", "POPF"): the status flags,
