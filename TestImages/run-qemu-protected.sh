@@ -15,18 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 QEMU="${QEMU:-qemu-system-i386}"
 
-pkgs=()
-command -v nasm >/dev/null 2>&1 || pkgs+=(nasm)
-command -v "$QEMU" >/dev/null 2>&1 || pkgs+=(qemu-system-x86)
-if [ "${#pkgs[@]}" -gt 0 ]; then
-    echo "run-qemu-protected.sh: installing ${pkgs[*]}"
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    # wait for any other apt/dpkg run instead of fighting over the lock
-    $sudo apt-get -o DPkg::Lock::Timeout=900 update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 \
-        install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
-fi
+source "$here/ensure-tools.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

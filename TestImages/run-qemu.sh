@@ -12,18 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 rom="$here/realmode/realmode-test.bin"
 QEMU="${QEMU:-qemu-system-i386}"
 
-pkgs=()
-command -v nasm >/dev/null 2>&1 || pkgs+=(nasm)
-command -v "$QEMU" >/dev/null 2>&1 || pkgs+=(qemu-system-x86)
-if [ "${#pkgs[@]}" -gt 0 ]; then
-    echo "run-qemu.sh: installing ${pkgs[*]}"
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    # wait for any other apt/dpkg run instead of fighting over the lock
-    $sudo apt-get -o DPkg::Lock::Timeout=900 update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 \
-        install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
-fi
+source "$here/ensure-tools.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

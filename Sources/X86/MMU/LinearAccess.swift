@@ -68,17 +68,7 @@ extension CPU {
     }
 
     @inline(__always) func writeSupervisor(_ linear: UInt32, size: Int, _ v: UInt32) throws(Fault) {
-        let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if tlb.writeTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 {
-            let p = tlb.writeAddends[i] + Int(linear)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
-            default: p.storeBytes(of: v, as: UInt32.self)
-            }
-            return
-        }
-        try memory.write(linear, size: size, value: v, user: false)
+        if !writeTLBHit(linear, size: size, v) { try memory.write(linear, size: size, value: v, user: false) }
     }
 
     /// Faults now if a write of `size` bytes (at most 4096) at `linear` would,
@@ -121,16 +111,20 @@ extension CPU {
     }
 
     @inline(__always) func writeLinear(_ linear: UInt32, size: Int, _ v: UInt32) throws(Fault) {
+        if !writeTLBHit(linear, size: size, v) { try memory.writeSlow(linear, size: size, value: v) }
+    }
+
+    /// Stores through the write TLB when the page is there and the access stays
+    /// inside it; false sends the caller to a slow path.
+    @inline(__always) func writeTLBHit(_ linear: UInt32, size: Int, _ v: UInt32) -> Bool {
         let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-        if tlb.writeTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 {
-            let p = tlb.writeAddends[i] + Int(linear)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
-            default: p.storeBytes(of: v, as: UInt32.self)
-            }
-            return
+        guard tlb.writeTags[i] == linear >> 12 && Int(linear & 0xFFF) &+ size <= 0x1000 else { return false }
+        let p = tlb.writeAddends[i] + Int(linear)
+        switch size {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
+        default: p.storeBytes(of: v, as: UInt32.self)
         }
-        try memory.writeSlow(linear, size: size, value: v)
+        return true
     }
 }
