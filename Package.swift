@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "Machine", dependencies: ["X86", "Devices"]),
         .executableTarget(name: "swiftpc", dependencies: ["Machine"]),
         .executableTarget(name: "swiftpc-bench", dependencies: ["Machine"], path: "Benchmarks",
-                          exclude: ["README.md", "sieve.asm", "sieve.bin", "build.sh"]),
+                          exclude: ["README.md", "sieve.asm", "sieve.bin", "paging.asm", "paging.bin", "build.sh"]),
         .testTarget(name: "X86Tests", dependencies: ["X86"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),

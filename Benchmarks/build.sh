@@ -2,6 +2,8 @@
 # Rebuilds the benchmark ROM with nasm.
 set -euo pipefail
 cd "$(dirname "$0")"
-nasm -f bin -o sieve.bin sieve.asm
-test "$(stat -c %s sieve.bin)" -eq 65536
-echo "built Benchmarks/sieve.bin"
+for rom in sieve paging; do
+  nasm -f bin -o "$rom.bin" "$rom.asm"
+  test "$(stat -c %s "$rom.bin")" -eq 65536
+  echo "built Benchmarks/$rom.bin"
+done

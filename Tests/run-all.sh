@@ -24,17 +24,20 @@ bash TestImages/run-qemu.sh
 echo "== protected-mode test ROMs: up to date, and checked under QEMU"
 bash TestImages/run-qemu-protected.sh
 
-echo "== benchmark ROM: up to date, and correct under QEMU"
+echo "== benchmark ROMs: up to date, and correct under QEMU"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-nasm -f bin -o "$tmp/sieve.bin" Benchmarks/sieve.asm
-cmp -s "$tmp/sieve.bin" Benchmarks/sieve.bin || { echo "Benchmarks/sieve.bin is stale: run Benchmarks/build.sh"; exit 1; }
-set +e
-timeout 120 qemu-system-i386 -accel tcg -bios Benchmarks/sieve.bin -display none -serial none -monitor none \
-  -parallel none -debugcon "file:$tmp/sieve.log" -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null
-status=$?
-set -e
-grep -q "1028 primes" "$tmp/sieve.log" && [ "$status" -eq 1 ] || { echo "sieve.bin failed under QEMU (status $status)"; exit 1; }
-echo "ok Benchmarks/sieve.bin under QEMU"
+for rom in sieve:"1028 primes" paging:"sweep sum correct"; do
+  name=${rom%%:*}; expect=${rom#*:}
+  nasm -f bin -o "$tmp/$name.bin" "Benchmarks/$name.asm"
+  cmp -s "$tmp/$name.bin" "Benchmarks/$name.bin" || { echo "Benchmarks/$name.bin is stale: run Benchmarks/build.sh"; exit 1; }
+  set +e
+  timeout 120 qemu-system-i386 -accel tcg -bios "Benchmarks/$name.bin" -display none -serial none -monitor none \
+    -parallel none -debugcon "file:$tmp/$name.log" -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null
+  status=$?
+  set -e
+  grep -q "$expect" "$tmp/$name.log" && [ "$status" -eq 1 ] || { echo "$name.bin failed under QEMU (status $status)"; exit 1; }
+  echo "ok Benchmarks/$name.bin under QEMU"
+done
 
 echo "== multiboot test kernel: up to date, and passing under QEMU's -kernel loader"
 mkdir "$tmp/mb"

@@ -339,7 +339,7 @@ final class PagingTests: XCTestCase {
         let rig = PagingRig()
         let m = rig.memory, tlb = rig.memory.view
         let userPage: UInt32 = 0x0040_7000, kernelPage: UInt32 = 0x0040_8000
-        let u = Int(userPage >> 12) & 0xFF, k = Int(kernelPage >> 12) & 0xFF
+        let u = Int(userPage >> 12) & (MemoryAccess.tlbSize - 1), k = Int(kernelPage >> 12) & (MemoryAccess.tlbSize - 1)
         rig.map(userPage, pae: false, pde: PagingTests.pwu, pte: PagingTests.pwu)
         rig.map(kernelPage, pae: false, pde: PagingTests.pwu, pte: PagingTests.pw, frame: 0x21000)
         rig.put32(0x21000, 0x5EC2E7)
@@ -378,7 +378,7 @@ final class PagingTests: XCTestCase {
         let ro: UInt32 = 0x0040_9000
         rig.map(ro, pae: false, pde: PagingTests.pwu, pte: R.p | R.d)
         XCTAssertNil(faultOf { () throws(Fault) in try m.write(ro, size: 1, value: 1, user: false) }, "WP=0 write")
-        XCTAssertNotEqual(tlb.writeTags[Int(ro >> 12) & 0xFF], ro >> 12, "read-only page not in the write TLB")
+        XCTAssertNotEqual(tlb.writeTags[Int(ro >> 12) & (MemoryAccess.tlbSize - 1)], ro >> 12, "read-only page not in the write TLB")
     }
 
     func testManySupervisorEntriesDroppedAtCPL3() {
@@ -395,9 +395,9 @@ final class PagingTests: XCTestCase {
         m.userMode = true
         for n in 0..<100 {
             let page = (base >> 12) + UInt32(n)
-            XCTAssertNotEqual(m.view.readTags[Int(page) & 0xFF], page, "supervisor-only page \(n) dropped past the slot list")
+            XCTAssertNotEqual(m.view.readTags[Int(page) & (MemoryAccess.tlbSize - 1)], page, "supervisor-only page \(n) dropped past the slot list")
         }
-        XCTAssertEqual(m.view.readTags[0x80], (base + 0x80000) >> 12, "user page kept")
+        XCTAssertEqual(m.view.readTags[Int((base + 0x80000) >> 12) & (MemoryAccess.tlbSize - 1)], (base + 0x80000) >> 12, "user page kept")
     }
 
     func testCPUFastPathsWithPaging() {
@@ -483,7 +483,7 @@ final class PagingTests: XCTestCase {
             rig.map(linear, pae: false, pde: PagingTests.pw, pte: PagingTests.pw)
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false) }, "enable(pae: false)")
             XCTAssertNil(faultOf { () throws(Fault) in _ = try rig.bus.cpu.readLinear32(linear) }, c.name)
-            let slot = Int(linear >> 12) & 0xFF
+            let slot = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
             XCTAssertEqual(rig.memory.view.readTags[slot], linear >> 12, "\(c.name): cached")
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false, pse: c.pse, wp: c.wp, nxe: c.nxe) }, c.name)
             XCTAssertNotEqual(rig.memory.view.readTags[slot], linear >> 12, "\(c.name): change flushes the TLB")

@@ -9,7 +9,9 @@
 public final class MemoryAccess {
     public static let pageShift = 12
     public static let pageCount = 1 << 20
-    static let tlbSize = 256
+    /// 4096 entries cover 16 MiB of distinct pages: a guest's working set
+    /// rarely thrashes it, and a flush (CR3 load) still writes only a few pages.
+    static let tlbSize = 4096
 
     static let cr0WP: UInt32 = 1 << 16
     static let cr0PG: UInt32 = 1 << 31
