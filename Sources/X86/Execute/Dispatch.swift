@@ -14,12 +14,8 @@ extension CPU {
         case .popRM:
             guard i.reg == 0 else { throw Fault.ud }
             try popRM(i)
-        case .pushFlags:
-            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
-            try pushFlags(size: i.operandSize)
-        case .popFlags:
-            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
-            try popFlags(size: i.operandSize)
+        case .pushFlags: try pushFlagsChecked(size: i.operandSize)
+        case .popFlags: try popFlagsChecked(size: i.operandSize)
         case .decimalAdjust: decimalAdjust(i.opcode)
         case .asciiAdjustMultiply: try asciiAdjustMultiply(base: UInt8(truncatingIfNeeded: i.immediate))
         case .asciiAdjustDivide: asciiAdjustDivide(base: UInt8(truncatingIfNeeded: i.immediate))
@@ -29,15 +25,11 @@ extension CPU {
         case .callFarImmediate: try callFar(selector: i.immediate2, offset: i.immediate, size: i.operandSize)
         case .returnFar: try returnFar(i)
         case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint, software: true)
-        case .interrupt:
-            // INT n in virtual-8086 mode with IOPL < 3 goes to the monitor (SDM Vol. 3 §20.3.1).
-            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
-            try deliverInterrupt(vector: UInt8(truncatingIfNeeded: i.immediate), software: true)
+        case .interrupt: try softwareInterrupt(UInt8(truncatingIfNeeded: i.immediate))
         case .interruptOnOverflow: if flags.overflowFlag { try deliverInterrupt(vector: Fault.overflow, software: true) }
         case .interrupt1: try deliverInterrupt(vector: Fault.debug)
         case .interruptReturn:
-            if virtual8086Mode && iopl < 3 { throw Fault.gp() }
-            try interruptReturn(size: i.operandSize)
+            try interruptReturnChecked(size: i.operandSize)
             nmiBlocked = false
         case .moveFromSegment: try moveFromSegment(i)
         case .moveToSegment: try moveToSegment(i)
@@ -75,13 +67,8 @@ extension CPU {
             stopRequested = true
         case .complementCarry: flags.setFlag(LazyFlags.cf, !flags.carryFlag)
         case .clearOrSetCarry: flags.setFlag(LazyFlags.cf, i.opcode == 0xF9)
-        case .clearInterrupt:
-            try requireIOPrivilege()
-            flags.bits &= ~LazyFlags.intf
-        case .setInterrupt:
-            try requireIOPrivilege()
-            if flags.bits & LazyFlags.intf == 0 { interruptShadow = true }
-            flags.bits |= LazyFlags.intf
+        case .clearInterrupt: try clearInterruptFlag()
+        case .setInterrupt: try setInterruptFlag()
         case .clearDirection: flags.bits &= ~LazyFlags.df
         case .setDirection: flags.bits |= LazyFlags.df
         case .group6: try group6(i)

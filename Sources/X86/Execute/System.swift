@@ -4,8 +4,8 @@
 extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
-    /// CR4 bits this CPU implements: TSD (time-stamp disable), PSE, PAE, PGE.
-    static let cr4Writable: UInt32 = 0x0000_00B4
+    /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), PSE, PAE, PGE.
+    static let cr4Writable: UInt32 = 0x0000_00B7
 
     /// MOV CRn, r32 (0F 22) and MOV r32, CRn (0F 20).
     func moveControlRegister(_ i: DecodedInstruction, toControl: Bool) throws(Fault) {
@@ -95,7 +95,7 @@ extension CPU {
     }
 
     /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
-    /// Leaf 1 EDX: PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12), PGE (13),
+    /// Leaf 1 EDX: VME (1), PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12), PGE (13),
     /// CMOV (15), PSE-36 (17); leaf 80000001H EDX: NX (20). A basic leaf above the
     /// maximum returns the highest basic leaf, as Intel processors do.
     func cpuid() {
@@ -116,7 +116,7 @@ extension CPU {
         default:
             a = 0x0000_0611 // family 6, model 1, stepping 1
             // PSE (3), TSC, MSR, PAE (6), SEP, MTRR, PGE (13), CMOV, PSE-36 (17)
-            d = 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
+            d = 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -136,12 +136,6 @@ extension CPU {
     }
 
     @inline(__always) var iopl: Int { Int(flags.bits >> 12) & 3 }
-
-    /// CLI and STI: #GP(0) when CPL > IOPL in protected mode, or IOPL < 3 in
-    /// virtual-8086 mode (SDM Vol. 3 §19.2.3; VME and PVI come with issue 3).
-    @inline(__always) func requireIOPrivilege() throws(Fault) {
-        if protectedMode && cpl > iopl { throw Fault.gp() }
-    }
 
     /// I/O permission (SDM Vol. 1 §19.5): in protected mode with CPL > IOPL,
     /// and always in virtual-8086 mode, every bit of the TSS I/O bitmap that
