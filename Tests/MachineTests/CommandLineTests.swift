@@ -3,26 +3,8 @@ import XCTest
 
 /// The `swiftpc` program as a user meets it: options, error lines, exit status.
 final class CommandLineTests: XCTestCase {
-    /// The `swiftpc` built beside this test bundle (in the same products directory).
-    var swiftpc: URL {
-        let bundle = Bundle(for: CommandLineTests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("swiftpc") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
-
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = swiftpc
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try SwiftPCCommand.run(arguments)
     }
 
     func tempFile(_ bytes: [UInt8]) throws -> String {

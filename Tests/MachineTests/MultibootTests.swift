@@ -410,23 +410,6 @@ final class MultibootTests: XCTestCase {
 
     // MARK: The command line
 
-    func swiftpc(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let bundle = Bundle(for: MultibootTests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("swiftpc") }
-        let p = Process()
-        p.executableURL = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     func testCommandLine() throws {
         let dir = NSTemporaryDirectory() + "swiftpc-multiboot-\(UUID().uuidString)/"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -455,12 +438,12 @@ final class MultibootTests: XCTestCase {
             (["-initrd", dir + "m1"], "-append and -initrd need -kernel"),
         ]
         for (arguments, message) in failures {
-            let r = try swiftpc(arguments)
+            let r = try SwiftPCCommand.run(arguments)
             XCTAssertEqual(r.status, 2, "\(arguments)")
             XCTAssertTrue(r.stderr.hasPrefix("swiftpc: ") && r.stderr.contains(message), "\(arguments): \(r.stderr)")
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(arguments): one line")
         }
-        let r = try swiftpc(["-kernel", dir + "ok.bin", "-initrd", dir + "m1 a,,b," + dir + "m1", "-serial", "null"])
+        let r = try SwiftPCCommand.run(["-kernel", dir + "ok.bin", "-initrd", dir + "m1 a,,b," + dir + "m1", "-serial", "null"])
         XCTAssertEqual(r.stdout, "K")
         XCTAssertEqual(r.status, 5, "two modules: (2 << 1) | 1")
     }

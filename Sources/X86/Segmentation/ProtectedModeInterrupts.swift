@@ -38,7 +38,6 @@ extension CPU {
         let returnFlags = eflags, returnCS = UInt32(segments[SegmentIndex.cs].selector), returnIP = eip
         let oldSS = segments[SegmentIndex.ss], oldSP = stackPointer, oldCPL = cpl
         let fromVirtual8086 = virtual8086Mode
-        let saved = (0..<6).map { segments[$0] }
         let level = d.conformingOrExpandDown ? cpl : d.dpl
         do throws(Fault) {
             if level < cpl {
@@ -48,7 +47,7 @@ extension CPU {
                 if fromVirtual8086 {
                     // The 8086 segment registers go on the ring-0 stack (SDM Vol. 3 Figure 20-5).
                     for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {
-                        try push(UInt32(saved[s].selector), size: size)
+                        try push(UInt32(segments[s].selector), size: size)
                     }
                 }
                 try push(UInt32(oldSS.selector), size: size)
@@ -60,7 +59,7 @@ extension CPU {
             if let errorCode { try push(errorCode, size: size) }
             try loadCodeSegment(target, d, offset: offset, level: level)
         } catch {
-            for k in 0..<6 { segments[k] = saved[k] }
+            segments[SegmentIndex.ss] = oldSS
             setStackPointer(oldSP)
             cpl = oldCPL
             throw error
