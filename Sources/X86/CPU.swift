@@ -38,16 +38,17 @@ public final class CPU {
     @exclusivity(unchecked) public var gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
     @exclusivity(unchecked) public var idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
     public var msr = ModelSpecificRegisters()
-    /// DR0-DR7 (SDM Vol. 3 §18.2); stored, breakpoints not yet armed.
-    public var debugRegisters: [UInt32] = [0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400]
+    /// DR0-DR7 (SDM Vol. 3 §18.2), armed by `updateBreakpoints` (DebugExceptions.swift).
+    public internal(set) var debugRegisters: [UInt32] = [0, 0, 0, 0, 0, 0, DebugStatus.fixedOnes, DebugControl.fixedOnes]
     /// EIP of the instruction being executed: where faults and restarts return to.
     @exclusivity(unchecked) public internal(set) var instructionStart: UInt32 = 0
     /// Time-stamp counter: counts retired instructions, so it is deterministic.
     @exclusivity(unchecked) public var instructionCount: UInt64 = 0
     @exclusivity(unchecked) public var tscOffset: UInt64 = 0
 
-    /// External events: bit 0 the INTR line, bit 1 a pending NMI. One word, so
-    /// that the loop tests both with a single load.
+    /// Work at the next instruction boundary: bit 0 the INTR line, bit 1 a
+    /// pending NMI, bit 2 debug work (`CPU.debugEvent`), bit 3 an interrupt
+    /// shadow. One word, so that the loop tests them all with a single load.
     @exclusivity(unchecked) var pendingEvents: UInt8 = 0
     /// Set by the board while the INTR line is asserted.
     public var interruptRequested: Bool {
@@ -65,7 +66,11 @@ public final class CPU {
     @exclusivity(unchecked) public var halted = false
     /// Interrupts are inhibited for the instruction after STI (when IF was 0),
     /// MOV SS and POP SS (SDM Vol. 3 §6.8.3).
-    @exclusivity(unchecked) var interruptShadow = false
+    static let shadowEvent: UInt8 = 8
+    var interruptShadow: Bool {
+        get { pendingEvents & CPU.shadowEvent != 0 }
+        set { pendingEvents = newValue ? pendingEvents | CPU.shadowEvent : pendingEvents & ~CPU.shadowEvent }
+    }
     /// Set by an OUT, a store to a device, or the board, to end the current `run` early.
     @exclusivity(unchecked) public var stopRequested = false
     /// Nesting of exception delivery, for #DF and triple fault (SDM Vol. 3 §6.15, "Interrupt 8").
@@ -83,6 +88,9 @@ public final class CPU {
         didSet { tracing = tracer != nil }
     }
     @exclusivity(unchecked) var tracing = false
+    /// Debug-register state (DebugExceptions.swift), after the hot fields so that it
+    /// does not move them.
+    @exclusivity(unchecked) var debug = DebugState()
 
     public init(bus: CPUBus, memory: MemoryAccess) {
         self.bus = bus
@@ -123,8 +131,12 @@ public final class CPU {
         nmiBlocked = false
         faultDepth = 0
         shutdown = false
+        debugRegisters = [0, 0, 0, 0, 0, 0, DebugStatus.fixedOnes, DebugControl.fixedOnes]
+        debug = DebugState()
         memory.setA20(enabled: true)
         memory.resetPaging()
+        memory.debugHits = 0
+        updateBreakpoints()
         decodeCache.invalidateAll()
     }
 
@@ -171,6 +183,9 @@ public final class CPU {
         set {
             flags.value = newValue
             updateAlignmentChecking()
+            // TF asks for a trap after each instruction, and RF (from IRET or a
+            // task switch) lasts one instruction: both need the boundary check.
+            if newValue & (LazyFlags.tf | LazyFlags.rf) != 0 { pendingEvents |= CPU.debugEvent }
         }
     }
 

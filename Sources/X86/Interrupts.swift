@@ -42,6 +42,11 @@ extension CPU {
         eip = UInt32(offset)
     }
 
+    /// The fault-class exceptions other than #DB (SDM Vol. 3 Table 6-1): #DE, #BR,
+    /// #UD, #NM, #TS, #NP, #SS, #GP, #PF, #MF, #AC, #XM.
+    static let faultClass: UInt32 = 1 << 0 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 10 | 1 << 11 | 1 << 12
+        | 1 << 13 | 1 << 14 | 1 << 16 | 1 << 17 | 1 << 19
+
     /// Classes of SDM Vol. 3 Table 6-4.
     private static func isContributory(_ v: UInt8) -> Bool {
         v == Fault.divideError || (v >= Fault.invalidTSS && v <= Fault.generalProtection)
@@ -50,6 +55,10 @@ extension CPU {
     /// Delivers an exception raised by an instruction, escalating to #DF or a
     /// triple fault when delivery itself faults.
     func deliverException(_ fault: Fault) {
+        // Faults push RF = 1, so that returning to the instruction does not hit
+        // its instruction breakpoint again; a #DB fault pushes RF as it was
+        // (SDM Vol. 3 §18.3.1.1). Delivery clears RF in the handler's EFLAGS.
+        if CPU.faultClass & (1 << UInt32(fault.vector & 31)) != 0 { flags.bits |= LazyFlags.rf }
         var current = fault
         while true {
             do throws(Fault) {

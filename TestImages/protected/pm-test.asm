@@ -4,8 +4,8 @@
 ; A 64 KiB BIOS image (last byte at physical 0xFFFFF, reset vector at
 ; F000:FFF0, no BIOS services).  It enters protected mode and checks
 ; descriptor loads, system instructions, privilege transitions, I/O
-; permission, task switches, virtual-8086 mode and exceptions, each with its
-; vector, error code and saved CS:EIP.  Output goes to the debug console
+; permission, task switches, virtual-8086 mode, debug registers and
+; exceptions, each with its vector, error code and saved CS:EIP.  Output goes to the debug console
 ; (port 0xE9); the result goes to isa-debug-exit (port 0xF4): 0 = pass,
 ; 1 = fail.  Build with protected/build.sh.
 ; =============================================================================
@@ -24,6 +24,7 @@ tests_main:
     call test_io
     call test_task
     call test_v86
+    call test_debug
     call test_exc
     jmp finish
 
@@ -34,6 +35,7 @@ tests_main:
 %include "io.inc"
 %include "task.inc"
 %include "v86.inc"
+%include "debug.inc"
 %include "exc.inc"
 
 TOTAL_CHECKS equ CHECKNO

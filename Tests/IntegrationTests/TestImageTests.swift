@@ -56,7 +56,7 @@ final class TestImageTests: XCTestCase {
     func testProtectedModeAndPagingROMsPass() throws {
         let (pm, pmText, _) = try boot("TestImages/protected/pm-test.bin")
         XCTAssertEqual(pm.reason, .debugExit(1), pmText)
-        XCTAssertTrue(pmText.contains("pm-test: PASS (848 checks)"), pmText)
+        XCTAssertTrue(pmText.contains("pm-test: PASS (904 checks)"), pmText)
         XCTAssertFalse(pmText.contains("NOTE"), pmText)
         let (paging, pagingText, _) = try boot("TestImages/protected/paging-test.bin")
         XCTAssertEqual(paging.reason, .debugExit(1), pagingText)

@@ -79,8 +79,12 @@ final class ProtectedModeTests: XCTestCase {
         """
     }
 
-    /// Runs a program to its HLT and returns the CPU, the bus and the result dwords at 0x500.
     func run(_ source: String, limit: Int = 100_000) throws -> (CPU, TestBus, [UInt32]) {
+        try Self.run(source, limit: limit)
+    }
+
+    /// Runs a program to its HLT and returns the CPU, the bus and the result dwords at 0x500.
+    static func run(_ source: String, limit: Int = 100_000) throws -> (CPU, TestBus, [UInt32]) {
         let bytes = try Assembler.assemble(source)
         let bus = TestBus(ramSize: 1 << 20)
         bus.load(bytes, at: 0x10000)

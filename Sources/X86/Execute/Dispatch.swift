@@ -24,10 +24,20 @@ extension CPU {
         case .jumpFarImmediate: try jumpFar(selector: i.immediate2, offset: i.immediate, size: i.operandSize)
         case .callFarImmediate: try callFar(selector: i.immediate2, offset: i.immediate, size: i.operandSize)
         case .returnFar: try returnFar(i)
-        case .interrupt3: try deliverInterrupt(vector: Fault.breakpoint, software: true)
-        case .interrupt: try softwareInterrupt(UInt8(truncatingIfNeeded: i.immediate))
-        case .interruptOnOverflow: if flags.overflowFlag { try deliverInterrupt(vector: Fault.overflow, software: true) }
-        case .interrupt1: try deliverInterrupt(vector: Fault.debug)
+        case .interrupt3:
+            try deliverInterrupt(vector: Fault.breakpoint, software: true)
+            discardDebugTraps()
+        case .interrupt:
+            try softwareInterrupt(UInt8(truncatingIfNeeded: i.immediate))
+            discardDebugTraps()
+        case .interruptOnOverflow:
+            if flags.overflowFlag {
+                try deliverInterrupt(vector: Fault.overflow, software: true)
+                discardDebugTraps()
+            }
+        case .interrupt1:
+            try deliverInterrupt(vector: Fault.debug)
+            discardDebugTraps()
         case .interruptReturn:
             try interruptReturnChecked(size: i.operandSize)
             nmiBlocked = false
@@ -84,7 +94,7 @@ extension CPU {
             try moveControlRegister(i, toControl: i.operation == .moveToControl)
         case .moveFromDebug, .moveToDebug:
             try requirePrivilegeLevel0()
-            moveDebugRegister(i, toDebug: i.operation == .moveToDebug)
+            try moveDebugRegister(i, toDebug: i.operation == .moveToDebug)
         case .writeMSR, .readMSR:
             try requirePrivilegeLevel0()
             try modelSpecificRegister(write: i.operation == .writeMSR)

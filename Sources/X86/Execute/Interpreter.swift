@@ -20,27 +20,23 @@ extension CPU {
         if shutdown { return .shutdown }
         // HLT ends a run, so a halted CPU is only ever seen here: it resumes when
         // the interrupt check below delivers an interrupt.
-        if halted && !(interruptRequested && flags.bits & LazyFlags.intf != 0) && !(nmiPending && !nmiBlocked) {
+        if halted && !(interruptRequested && flags.bits & LazyFlags.intf != 0) && !(nmiPending && !nmiBlocked)
+            && debug.pendingTraps | memory.debugHits == 0 {
             return .halted
         }
         var remaining = budget
         let tags = decodeCache.tags, entries = decodeCache.entries
         while remaining > 0 {
-            if interruptShadow {
-                interruptShadow = false
-            } else if pendingEvents != 0 {
-                if nmiPending && !nmiBlocked {
-                    deliverNonMaskableInterrupt()
-                } else if interruptRequested && flags.bits & LazyFlags.intf != 0 {
-                    deliverExternalInterrupt()
-                }
+            if pendingEvents != 0 && serviceEvents() {
+                instructionCount &+= 1
+                remaining &-= 1
+                continue
             }
 
             let cs = segments[SegmentIndex.cs]
             let ip = eip
             instructionStart = ip
             let linearIP = cs.base &+ ip
-            let singleStep = flags.bits & LazyFlags.tf != 0
             do throws(Fault) {
                 // Physical addresses reach bit 35 (PAE, PSE-36): the mode bit sits above them.
                 let phys = try translateFetch(linearIP)
@@ -122,8 +118,8 @@ extension CPU {
                 case .moveExtend: try moveExtend(i)
                 default: try executeUncommon(i, size: size)
                 }
-                if singleStep { try deliverInterrupt(vector: Fault.debug) }
             } catch {
+                if pendingEvents & CPU.debugEvent != 0 { discardDebugTraps() }
                 eip = instructionStart
                 deliverException(error)
             }
@@ -132,6 +128,30 @@ extension CPU {
             if stopRequested { return halted ? .halted : shutdown ? .shutdown : .stopRequested }
         }
         return .budget
+    }
+
+    /// Between instructions, in the SDM's order of priority (Vol. 3 §6.9): the
+    /// debug traps of the instruction just executed, NMI, INTR (none of them
+    /// in an interrupt shadow, which lasts one instruction), then the debug
+    /// checks of the instruction about to run. True when a #DB fault took its place.
+    @inline(never) func serviceEvents() -> Bool {
+        let shadowed = pendingEvents & CPU.shadowEvent != 0
+        var held = false
+        if shadowed {
+            pendingEvents &= ~CPU.shadowEvent
+            held = debug.stackSegmentShadow
+            debug.stackSegmentShadow = false
+        }
+        let debugging = pendingEvents & CPU.debugEvent != 0
+        if debugging { deliverDebugTraps(held: held) }
+        if !shadowed {
+            if nmiPending && !nmiBlocked {
+                deliverNonMaskableInterrupt()
+            } else if interruptRequested && flags.bits & LazyFlags.intf != 0 {
+                deliverExternalInterrupt()
+            }
+        }
+        return debugging && checkDebugBeforeInstruction(shadowed: held)
     }
 
     /// Decodes into the cache. Instructions outside directly mapped memory are

@@ -28,6 +28,9 @@ extension CPU {
         var stop = false
         let conditional = i.opcode == 0xA6 || i.opcode == 0xA7 || i.opcode == 0xAE || i.opcode == 0xAF
         let wantZero = i.prefixes & DecodedInstruction.repeatZ != 0
+        // A data or I/O breakpoint hit ends a repeated instruction after the
+        // iteration that hit it: the trap comes between iterations (SDM Vol. 3 §18.3.1.2).
+        let watching = pendingEvents & CPU.debugEvent != 0
 
         defer {
             if a32 {
@@ -63,10 +66,12 @@ extension CPU {
                 di = (di &+ step) & addressMask
             case 0x6C, 0x6D: // INS: the destination is checked before the port is read
                 let address = try linearForWrite(segment: es, offset: di, size: size)
+                noteIOAccess(port: get16(Reg.edx), size: size)
                 try writeLinear(address, size: size, bus.portIn(get16(Reg.edx), size: size))
                 di = (di &+ step) & addressMask
             default: // OUTS
                 let v = try readMemory(segment: source, offset: si, size: size)
+                noteIOAccess(port: get16(Reg.edx), size: size)
                 bus.portOut(get16(Reg.edx), size: size, value: v)
                 si = (si &+ step) & addressMask
                 stopRequested = true
@@ -74,6 +79,7 @@ extension CPU {
             count &-= 1
             n &+= 1
             if conditional && repeated && flags.zeroFlag != wantZero { stop = true }
+            if watching && memory.debugHits != 0 { break }
         }
         if repeated && count != 0 && !stop { eip = instructionStart }
     }

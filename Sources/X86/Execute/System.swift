@@ -5,7 +5,7 @@ extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
     /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), PSE, PAE, PGE.
-    static let cr4Writable: UInt32 = 0x0000_00B7
+    static let cr4Writable: UInt32 = 0x0000_00BF
 
     /// MOV CRn, r32 (0F 22) and MOV r32, CRn (0F 20).
     func moveControlRegister(_ i: DecodedInstruction, toControl: Bool) throws(Fault) {
@@ -40,21 +40,10 @@ extension CPU {
         case 4:
             if v & ~CPU.cr4Writable != 0 { throw Fault.gp() }
             try memory.setPaging(cr0: cr0, cr3: cr3, cr4: v, nxe: msr.efer & ModelSpecificRegisters.eferNXE != 0)
+            let debugExtensionsChanged = (cr4 ^ v) & CPU.cr4DE != 0
             cr4 = v
+            if debugExtensionsChanged { updateBreakpoints() }
         default: throw Fault.ud
-        }
-    }
-
-    /// MOV DRn (0F 21, 0F 23). DR4/DR5 alias DR6/DR7 while CR4.DE is clear.
-    func moveDebugRegister(_ i: DecodedInstruction, toDebug: Bool) {
-        let n = i.reg == 4 ? 6 : i.reg == 5 ? 7 : i.reg
-        if toDebug {
-            var v = get32(i.rm)
-            if n == 6 { v = (v & 0x0000_E00F) | 0xFFFF_0FF0 }
-            if n == 7 { v = (v & 0xFFFF_2BFF) | 0x400 }
-            debugRegisters[n] = v
-        } else {
-            set32(i.rm, debugRegisters[n])
         }
     }
 
@@ -115,8 +104,8 @@ extension CPU {
             break
         default:
             a = 0x0000_0611 // family 6, model 1, stepping 1
-            // PSE (3), TSC, MSR, PAE (6), SEP, MTRR, PGE (13), CMOV, PSE-36 (17)
-            d = 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
+            // VME (1), DE, PSE, TSC, MSR, PAE (6), SEP (11), MTRR, PGE (13), CMOV, PSE-36 (17)
+            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -157,6 +146,7 @@ extension CPU {
         let size = i.opcode & 1 == 0 ? 1 : i.operandSize
         let port = i.opcode >= 0xEC ? get16(Reg.edx) : UInt16(i.immediate & 0xFF)
         try checkIOPermission(port: port, size: size)
+        noteIOAccess(port: port, size: size)
         if i.opcode & 2 == 0 {
             setReg(Reg.eax, size: size, bus.portIn(port, size: size) & CPU.mask(size))
         } else {

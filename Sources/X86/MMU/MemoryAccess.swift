@@ -56,6 +56,10 @@ public final class MemoryAccess {
     @exclusivity(unchecked) public var tlbMisses: UInt64 = 0
     /// Walks of the paging structures (misses and uncached accesses with paging on).
     @exclusivity(unchecked) public var pageWalks: UInt64 = 0
+    /// The data breakpoints armed in DR7 (`DataBreakpoints.swift`), and the DR6
+    /// B0-B3 bits of those the current instruction has hit so far.
+    var watchpoints: [Watchpoint] = []
+    @exclusivity(unchecked) var debugHits: UInt32 = 0
     public unowned(unsafe) var bus: CPUBus!
     unowned(unsafe) var decodeCache: DecodeCache!
 
@@ -200,6 +204,7 @@ public final class MemoryAccess {
             let second = (linear | 0xFFF) &+ 1
             let a = try walk(linear, access), b = try walk(second, access)
             commit(a); commit(b)
+            if !watchpoints.isEmpty { _ = noteWatchedAccess(linear, size: size, write: false) }
             let firstCount = Int(second &- linear)
             var v: UInt32 = 0
             for k in 0..<size {
@@ -210,9 +215,10 @@ public final class MemoryAccess {
         }
         let w = try walk(linear, access)
         commit(w)
+        let watched = !watchpoints.isEmpty && noteWatchedAccess(linear, size: size, write: false)
         let phys = w.physical
         guard phys >> 32 == 0, let host = readMap[Int(phys >> 12)] else { return bus.readPhysical(phys, size: size) }
-        if cacheable(w) {
+        if !watched && cacheable(w) {
             tlb.fillRead(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
         }
         let p = host + Int(phys & 0xFFF)
@@ -234,6 +240,7 @@ public final class MemoryAccess {
             let second = (linear | 0xFFF) &+ 1
             let a = try walk(linear, access), b = try walk(second, access)
             commit(a); commit(b)
+            if !watchpoints.isEmpty { _ = noteWatchedAccess(linear, size: size, write: true) }
             let firstCount = Int(second &- linear)
             for k in 0..<size {
                 let phys = k < firstCount ? a.physical &+ UInt64(k) : b.physical &+ UInt64(k - firstCount)
@@ -243,6 +250,7 @@ public final class MemoryAccess {
         }
         let w = try walk(linear, access)
         commit(w)
+        let watched = !watchpoints.isEmpty && noteWatchedAccess(linear, size: size, write: true)
         let phys = w.physical
         let page = Int(truncatingIfNeeded: phys >> 12)
         guard phys >> 32 == 0, let host = writeMap[page] else {
@@ -257,7 +265,7 @@ public final class MemoryAccess {
         }
         if codePages[page] != 0 {
             decodeCache.invalidate(physical: UInt32(truncatingIfNeeded: phys), size: size)
-        } else if w.writable && cacheable(w) {
+        } else if w.writable && !watched && cacheable(w) {
             tlb.fillWrite(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
         }
     }

@@ -50,7 +50,10 @@ extension CPU {
         } else {
             try loadDataSegment(s, selector: selector)
         }
-        if s == SegmentIndex.ss { interruptShadow = true }
+        if s == SegmentIndex.ss {
+            interruptShadow = true
+            debug.stackSegmentShadow = true
+        }
     }
 
     /// DS, ES, FS, GS in protected mode (SDM Vol. 2, MOV, "IF DS, ES, FS, or GS is loaded").

@@ -62,6 +62,8 @@ extension CPU {
         }
         let ldtSelector = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.ldt, size: 2))
         let newCR3 = new.wide ? try readSupervisor(newBase &+ 0x1C, size: 4) : cr3
+        // The T bit (bit 0 at offset 64H) exists in 32-bit TSSs only.
+        let debugTrap = new.wide ? try readSupervisor(newBase &+ 0x64, size: 2) & 1 != 0 : false
 
         if source == .call || source == .interrupt {
             try writeSupervisor(newBase, size: 2, UInt32(tr.selector))
@@ -80,6 +82,7 @@ extension CPU {
         }
         eflags = newFlags | 2
         eip = new.wide ? newIP : newIP & 0xFFFF
+        debugTaskSwitch(trap: debugTrap)
         for r in 0..<8 {
             if new.wide { set32(r, registers[r]) } else { set16(r, UInt16(truncatingIfNeeded: registers[r])) }
         }

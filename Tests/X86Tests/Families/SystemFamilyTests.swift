@@ -12,8 +12,8 @@ final class SystemFamilyTests: XCTestCase {
         // (name, EAX in, EAX, EBX, ECX, EDX)
         let cases: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
             ("cpuid 0: max leaf 1, GenuineIntel", 0, 1, 0x756E_6547, 0x6C65_746E, 0x4965_6E69),
-            ("cpuid 1: family 6 model 1 stepping 1; VME PSE TSC MSR PAE SEP MTRR PGE CMOV PSE-36", 1, 0x0000_0611, 0, 0, 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
-            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
+            ("cpuid 1: family 6 model 1 stepping 1; VME DE PSE TSC MSR PAE SEP MTRR PGE CMOV PSE-36", 1, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
+            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
             ("cpuid 80000000h: extended leaves up to 80000001h", 0x8000_0000, 0x8000_0001, 0, 0, 0),
             ("cpuid 80000001h: NX", 0x8000_0001, 0, 0, 0, 1 << 20),
         ]
