@@ -13,9 +13,10 @@
  * seven registers and EFLAGS (PUSHFQ) back.  The instruction must not touch
  * RSP and must not carry a REX prefix; MOV, CALL and RET leave the flags alone.
  * A fault (#DE -> SIGFPE, and for diagnosing bad encodings #UD -> SIGILL,
- * #GP -> SIGSEGV, #BP -> SIGTRAP) is caught by a signal handler that
- * siglongjmps back; the state reported for a faulting instruction is the state
- * before it.
+ * #GP/#PF -> SIGSEGV, #BP -> SIGTRAP) is caught by a signal handler that
+ * siglongjmps back; the vector reported is the trap number the kernel saved
+ * (REG_TRAPNO), and the state reported for a faulting instruction is the state
+ * before it.  After the instruction DF is cleared again for the C code.
  *
  * Protocol (all integers little-endian):
  *   On start the runner writes a hello: "SPCN", u32 version (1), u32 features
@@ -30,6 +31,27 @@
  *       u8 fault (0xFF = none, else the exception vector),
  *       u32 regs[8], u32 eflags  (after the instruction, or before it if it faulted).
  *
+ * `native_runner --paged` speaks the paged protocol instead (version 1 of the
+ * same hello, with "SPCP" for "SPCN"): instructions with 32-bit memory operands
+ * (0x67 prefix, so addresses are computed and wrapped in 32 bits as in a 32-bit
+ * code segment) run against a data region of REGION_PAGES 4 KiB pages at
+ * REGION_BASE, inside a PROT_NONE reservation of RESERVE_SIZE bytes at
+ * RESERVE_BASE so that every nearby address faults instead of reaching some
+ * other mapping.  Each case gives each page a protection (0 PROT_NONE, 1
+ * PROT_READ, 2 PROT_READ|PROT_WRITE) and a seed for its contents (word k of the
+ * region is fill_word(seed, k), computed identically by the Swift side).
+ *   Request batch:  u32 caseCount (0 = exit), then per case:
+ *       u32 regs[8], u32 eflags, u32 seed, u8 protection[REGION_PAGES],
+ *       u32 insnCount, then per instruction: u8 length, length bytes.
+ *   Response batch, per case: u32 stepCount, then per step:
+ *       u8 fault (0xFF = none, else the vector: REG_TRAPNO), u32 error code
+ *       (REG_ERR), u32 fault address (si_addr for #PF, the would-be CR2, else 0),
+ *       u32 regs[8], u32 eflags (after the instruction; for a fault the state
+ *       the fault was taken in, from the signal context, ESP excepted, so a
+ *       REP string instruction shows its progress), u16 changeCount, then
+ *       changeCount times u16 offset, u8 value: the region bytes that differ
+ *       from before the instruction.
+ *
  * `native_runner --selftest` runs a few hand-written cases and prints PASS/FAIL.
  */
 #define _GNU_SOURCE
@@ -42,6 +64,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <ucontext.h>
 
 #if !defined(__x86_64__)
 #error "native_runner needs an x86-64 host"
@@ -91,6 +114,7 @@ __asm__(
     "    pushfq\n"
     "    pop %rax\n"
     "    mov %eax, 32(%r15)\n"
+    "    cld\n" /* the C code around us relies on DF = 0 */
     "    pop %r15\n"
     "    pop %r14\n"
     "    pop %r13\n"
@@ -107,23 +131,29 @@ static int code_page_rwx; /* 0: the page is toggled RW <-> RX around each write 
 static sigjmp_buf fault_env;
 static volatile sig_atomic_t fault_armed;
 
-static void on_fault(int sig) {
+/* What the signal handler saw: the vector, error code and fault address the
+ * kernel took from the CPU, and the registers in the interrupted context. */
+static struct {
+    int vector;
+    uint32_t error_code, address;
+    struct state at_fault;
+} last_fault;
+
+static void on_fault(int sig, siginfo_t *info, void *context) {
     if (!fault_armed) {
         signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
     fault_armed = 0;
-    siglongjmp(fault_env, sig);
-}
-
-static int vector_for_signal(int sig) {
-    switch (sig) {
-    case SIGFPE: return 0;   /* #DE */
-    case SIGTRAP: return 3;  /* #BP: ran into the 0xCC padding */
-    case SIGILL: return 6;   /* #UD */
-    default: return 13;      /* #GP / #PF */
-    }
+    const greg_t *g = ((const ucontext_t *)context)->uc_mcontext.gregs;
+    static const int order[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI};
+    last_fault.vector = (int)g[REG_TRAPNO];
+    last_fault.error_code = (uint32_t)g[REG_ERR];
+    last_fault.address = last_fault.vector == 14 ? (uint32_t)(uintptr_t)info->si_addr : 0;
+    for (int r = 0; r < 8; r++) last_fault.at_fault.regs[r] = (uint32_t)g[order[r]];
+    last_fault.at_fault.eflags = (uint32_t)g[REG_EFL];
+    siglongjmp(fault_env, 1);
 }
 
 static void setup(void) {
@@ -135,13 +165,15 @@ static void setup(void) {
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fault;
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     int sigs[] = {SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGTRAP};
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
 }
 
-/* Runs one instruction on *s; returns NO_FAULT or the vector (then *s is unchanged). */
+/* Runs one instruction on *s; returns NO_FAULT or the vector (then *s is
+ * unchanged and last_fault describes the fault). */
 static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_WRITE);
     memset(code_page, 0xCC, 64);
@@ -150,8 +182,7 @@ static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_EXEC);
     static struct state work; /* static: must survive the siglongjmp */
     work = *s;
-    int sig = sigsetjmp(fault_env, 1);
-    if (sig != 0) return vector_for_signal(sig);
+    if (sigsetjmp(fault_env, 1) != 0) return last_fault.vector;
     fault_armed = 1;
     spc_run_insn(&work, code_page);
     fault_armed = 0;
@@ -253,6 +284,146 @@ static int serve(void) {
     }
 }
 
+/* ---- --paged: memory operands against a data region with page protections ---- */
+
+#define RESERVE_BASE 0x08000000u
+#define RESERVE_SIZE 0x30000000u
+#define REGION_BASE 0x20000000u
+#define REGION_PAGES 8
+#define PAGE 4096
+#define REGION_SIZE (REGION_PAGES * PAGE)
+
+static uint8_t *const region = (uint8_t *)(uintptr_t)REGION_BASE;
+/* The region as it was before the current instruction. */
+static uint8_t shadow[REGION_SIZE];
+static uint8_t protection[REGION_PAGES];
+
+/* Word k of the region for a case's seed: a hash of (seed, k) that often
+ * yields the edge values 0, all-ones or bytes of 00/7F/80/FF.  PagedRegion.word
+ * in the Swift test computes the same. */
+static uint32_t fill_word(uint32_t seed, uint32_t k) {
+    uint32_t x = seed ^ (k * 0x9E3779B9u);
+    x ^= x >> 16; x *= 0x7FEB352Du;
+    x ^= x >> 15; x *= 0x846CA68Bu;
+    x ^= x >> 16;
+    static const uint8_t edges[4] = {0x00, 0x7F, 0x80, 0xFF};
+    switch (x & 7) {
+    case 0: return 0;
+    case 1: return 0xFFFFFFFFu;
+    case 2:
+        return (uint32_t)edges[x >> 8 & 3] | (uint32_t)edges[x >> 10 & 3] << 8
+            | (uint32_t)edges[x >> 12 & 3] << 16 | (uint32_t)edges[x >> 14 & 3] << 24;
+    default: return x;
+    }
+}
+
+static void setup_region(void) {
+    void *r = mmap((void *)(uintptr_t)RESERVE_BASE, RESERVE_SIZE, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (r != (void *)(uintptr_t)RESERVE_BASE) {
+        fprintf(stderr, "native_runner: cannot reserve %#x bytes at %#x\n", RESERVE_SIZE, RESERVE_BASE);
+        exit(2);
+    }
+}
+
+static void check(int result, const char *what) {
+    if (result != 0) { perror(what); exit(2); }
+}
+
+/* Fills the region from the seed and applies the protections. */
+static void prepare_region(uint32_t seed) {
+    check(mprotect(region, REGION_SIZE, PROT_READ | PROT_WRITE), "mprotect");
+    for (uint32_t k = 0; k < REGION_SIZE / 4; k++) {
+        uint32_t w = fill_word(seed, k);
+        memcpy(region + 4 * k, &w, 4);
+    }
+    memcpy(shadow, region, REGION_SIZE);
+    for (int p = 0; p < REGION_PAGES; p++) {
+        int prot = protection[p] == 2 ? PROT_READ | PROT_WRITE : protection[p] == 1 ? PROT_READ : PROT_NONE;
+        if (prot != (PROT_READ | PROT_WRITE)) check(mprotect(region + p * PAGE, PAGE, prot), "mprotect");
+    }
+}
+
+/* Appends the bytes of the writable pages that changed since the shadow copy
+ * (u16 count, then u16 offset + u8 value each) and brings the shadow up to date. */
+static void put_changes(void) {
+    size_t count_at = out_len;
+    out_reserve(2);
+    unsigned count = 0;
+    for (int p = 0; p < REGION_PAGES; p++) {
+        if (protection[p] != 2 || memcmp(region + p * PAGE, shadow + p * PAGE, PAGE) == 0) continue;
+        for (unsigned i = p * PAGE; i < (unsigned)(p + 1) * PAGE; i++) {
+            if (region[i] == shadow[i]) continue;
+            uint8_t *q = out_reserve(3);
+            q[0] = (uint8_t)i; q[1] = (uint8_t)(i >> 8); q[2] = region[i];
+            shadow[i] = region[i];
+            count++;
+        }
+    }
+    out_buf[count_at] = (uint8_t)count;
+    out_buf[count_at + 1] = (uint8_t)(count >> 8);
+}
+
+static int serve_paged(void) {
+    setup_region();
+    char vendor[12];
+    uint8_t hello[24];
+    memcpy(hello, "SPCP", 4);
+    put_u32(hello + 4, 1);
+    put_u32(hello + 8, features(vendor));
+    memcpy(hello + 12, vendor, 12);
+    write_exact(hello, sizeof hello);
+    fflush(stdout);
+
+    static struct insn insns[MAX_STEPS];
+    for (;;) {
+        uint32_t cases = read_u32();
+        if (cases == 0) return 0;
+        out_len = 0;
+        for (uint32_t c = 0; c < cases; c++) {
+            struct state s;
+            for (int r = 0; r < 8; r++) s.regs[r] = read_u32();
+            s.eflags = read_u32();
+            uint32_t seed = read_u32();
+            read_exact(protection, REGION_PAGES);
+            uint32_t n = read_u32();
+            if (n > MAX_STEPS) { fprintf(stderr, "native_runner: too many instructions (%u)\n", n); return 6; }
+            for (uint32_t i = 0; i < n; i++) {
+                read_exact(&insns[i].len, 1);
+                if (insns[i].len == 0 || insns[i].len > MAX_INSN) {
+                    fprintf(stderr, "native_runner: bad instruction length %u\n", insns[i].len);
+                    return 6;
+                }
+                read_exact(insns[i].bytes, insns[i].len);
+            }
+            prepare_region(seed);
+            size_t count_at = out_len;
+            out_reserve(4);
+            uint32_t steps = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                int fault = run_one(&s, insns[i].bytes, insns[i].len);
+                struct state after = s;
+                if (fault != NO_FAULT) {
+                    after = last_fault.at_fault;
+                    after.regs[4] = s.regs[4];
+                }
+                uint8_t *p = out_reserve(45);
+                p[0] = (uint8_t)fault;
+                put_u32(p + 1, fault == NO_FAULT ? 0 : last_fault.error_code);
+                put_u32(p + 5, fault == NO_FAULT ? 0 : last_fault.address);
+                for (int r = 0; r < 8; r++) put_u32(p + 9 + 4 * r, after.regs[r]);
+                put_u32(p + 41, after.eflags);
+                put_changes();
+                steps++;
+                if (fault != NO_FAULT) break;
+            }
+            put_u32(out_buf + count_at, steps);
+        }
+        write_exact(out_buf, out_len);
+        fflush(stdout);
+    }
+}
+
 /* ---- --selftest: hand-written cases with known results ---- */
 
 static int failures;
@@ -335,5 +506,6 @@ static int selftest(void) {
 int main(int argc, char **argv) {
     setup();
     if (argc > 1 && strcmp(argv[1], "--selftest") == 0) return selftest();
+    if (argc > 1 && strcmp(argv[1], "--paged") == 0) return serve_paged();
     return serve();
 }

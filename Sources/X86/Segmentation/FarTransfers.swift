@@ -160,6 +160,9 @@ extension CPU {
         do throws(Fault) {
             try loadInnerStackSegment(newSS, level: level)
             setStackPointer(newSP)
+            // The pushes are made with the new privilege, so from CPL 3 they are
+            // supervisor accesses to the (typically supervisor-only) inner stack.
+            cpl = level
             try push(UInt32(oldSS.selector), size: size)
             try push(oldSP, size: size)
             for p in parameters.reversed() { try push(p, size: size) }

@@ -44,6 +44,10 @@ extension CPU {
                 let (newSS, newSP) = try innerStack(level: level)
                 try loadInnerStackSegment(newSS, level: level)
                 setStackPointer(newSP)
+                // The pushes go to the handler's stack with the handler's privilege: from
+                // CPL 3 they are supervisor accesses, as an OS's supervisor-only kernel
+                // stacks require (the catch below restores the CPL).
+                cpl = level
                 if fromVirtual8086 {
                     // The 8086 segment registers go on the ring-0 stack (SDM Vol. 3 Figure 20-5).
                     for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {

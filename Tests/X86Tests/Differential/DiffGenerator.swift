@@ -103,21 +103,24 @@ struct DiffGenerator {
             flags |= f
         }
         var out: [DiffInstruction] = []
-        var undefined: UInt32 = 0   // status flags that may be undefined at this point of the sequence
-        for _ in 0..<(1 + rng.below(8)) {
-            for insn in makeGroup() {
-                if insn.flagsRead & undefined != 0 {
-                    // The instruction would consume a flag left undefined: define all six first.
-                    let cmp = makeAlu(7)
-                    out.append(cmp)
-                    undefined = 0
-                }
-                out.append(insn)
-                let effect = insn.flagEffect(maskedCount: insn.maskedCount(cl: nil))   // CL: any count
-                undefined = (undefined & ~effect.defined) | effect.undefined
-            }
-        }
+        var undefined: UInt32 = 0
+        for _ in 0..<(1 + rng.below(8)) { append(makeGroup(), to: &out, undefined: &undefined) }
         return DiffCase(registers: regs, eflags: flags, instructions: out)
+    }
+
+    /// Appends a group to a sequence; `undefined` tracks the status flags that may
+    /// be undefined at that point of the sequence.
+    mutating func append(_ group: [DiffInstruction], to out: inout [DiffInstruction], undefined: inout UInt32) {
+        for insn in group {
+            if insn.flagsRead & undefined != 0 {
+                // The instruction would consume a flag left undefined: define all six first.
+                out.append(makeAlu(7))
+                undefined = 0
+            }
+            out.append(insn)
+            let effect = insn.flagEffect(maskedCount: insn.maskedCount(cl: nil))   // CL: any count
+            undefined = (undefined & ~effect.defined) | effect.undefined
+        }
     }
 
     /// One randomly chosen instruction, sometimes preceded by a setup instruction

@@ -1,7 +1,8 @@
-// An abstract integer instruction for the differential test: what it is, its two
-// encodings (SwiftPC real mode with a 16-bit default operand size, and the x86-64
-// host in 64-bit mode with a 32-bit default operand size), and which flags and
-// register bits the Intel SDM or the AMD APM leave undefined after it.
+// An abstract integer instruction for the differential test: what it is, its
+// encodings (SwiftPC in real mode with a 16-bit default operand size or in a
+// 32-bit code segment, and the x86-64 host in 64-bit mode with a 32-bit default
+// operand size), and which flags and register bits the Intel SDM or the AMD APM
+// leave undefined after it.
 
 /// EFLAGS bits (Intel SDM Vol. 1 §3.4.3).
 enum DiffFlags {
@@ -42,10 +43,14 @@ enum DiffKind: Equatable {
     case movzx, movsx, mov
     case cbw, cwd            // 98 (CBW/CWDE), 99 (CWD/CDQ)
     case clc, stc, cmc, sahf, lahf, nop
+    case cld, std
+    /// MOVS CMPS STOS LODS SCAS by their byte opcode (A4 A6 AA AC AE), with or without REP/REPE/REPNE.
+    case string(UInt8, repeated: Bool)
 
     static let aluNames = ["ADD", "OR", "ADC", "SBB", "AND", "SUB", "XOR", "CMP"]
     static let shiftNames = ["ROL", "ROR", "RCL", "RCR", "SHL", "SHR", "SAL", "SAR"]
     static let btNames = ["BT", "BTS", "BTR", "BTC"]
+    static let stringNames: [UInt8: String] = [0xA4: "MOVS", 0xA6: "CMPS", 0xAA: "STOS", 0xAC: "LODS", 0xAE: "SCAS"]
 
     /// The family name used in the per-family counts.
     var family: String {
@@ -84,6 +89,9 @@ enum DiffKind: Equatable {
         case .sahf: return "SAHF"
         case .lahf: return "LAHF"
         case .nop: return "NOP"
+        case .cld: return "CLD"
+        case .std: return "STD"
+        case .string(let op, let repeated): return (repeated ? "REP " : "") + DiffKind.stringNames[op]!
         }
     }
 }
@@ -100,24 +108,32 @@ struct DiffInstruction {
     var kind: DiffKind
     /// Operand size in bytes: 1, 2 or 4; 0 when the instruction has none (CLC, SAHF...).
     var size: Int
-    /// Opcode, ModRM and immediate: the same bytes in both modes, only the 0x66
-    /// prefix differs (added by `swiftBytes` / `hostBytes`).
+    /// Prefixes, opcode, ModRM (SIB, displacement) and immediate: the same bytes
+    /// in every mode, only the 0x66 and 0x67 prefixes differ (added by
+    /// `swiftBytes`, `protectedModeBytes` and `hostBytes`).
     var body: [UInt8]
     /// A body used for SwiftPC only (the one-byte INC/DEC 40+r / 48+r forms,
     /// which are REX prefixes on the host, whose body then is FF /0 or FF /1).
     var swiftBody: [UInt8]? = nil
     /// ModRM.reg register (or the register of a +r opcode); meaning depends on the kind.
     var reg: Int = 0
-    /// ModRM.rm register (always a register: mod = 11).
+    /// ModRM.rm register (mod = 11) when the instruction has no memory operand.
     var rm: Int = 0
+    /// The instruction reads or writes memory (through ModRM, a moffs or a string
+    /// instruction): the host runs it with the address-size prefix 0x67, so that
+    /// its addresses are 32-bit as in SwiftPC's 32-bit code segment.
+    var addressesMemory = false
     var count: DiffCount = .none
     /// Intel-syntax text for failure messages.
     var text: String
 
     /// Real mode, 16-bit default: a 32-bit operand needs the operand-size prefix.
     var swiftBytes: [UInt8] { (size == 4 ? [0x66] : []) + (swiftBody ?? body) }
-    /// 64-bit mode, 32-bit default: a 16-bit operand needs the operand-size prefix. Never a REX prefix.
-    var hostBytes: [UInt8] { (size == 2 ? [0x66] : []) + body }
+    /// A 32-bit code segment: a 16-bit operand needs the operand-size prefix.
+    var protectedModeBytes: [UInt8] { (size == 2 ? [0x66] : []) + (swiftBody ?? body) }
+    /// 64-bit mode, 32-bit default: a 16-bit operand needs the operand-size prefix,
+    /// a memory operand the address-size prefix. Never a REX prefix.
+    var hostBytes: [UInt8] { (size == 2 ? [0x66] : []) + (addressesMemory ? [0x67] : []) + body }
 }
 
 // MARK: - Register values
@@ -229,9 +245,13 @@ extension DiffInstruction {
             return (DiffFlags.zf, all & ~DiffFlags.zf)
         case .clc, .stc, .cmc:
             return (cf, 0)
+        case .string(let op, let repeated):
+            // CMPS and SCAS set the six flags as CMP does; repeated with ECX = 0 they
+            // change none, so a REP form is taken to define nothing.
+            return (op == 0xA6 || op == 0xAE) && !repeated ? (all, 0) : (0, 0)
         case .sahf:
             return (all & ~of, 0)                             // SF ZF AF PF CF from AH; OF unaffected
-        case .not, .setcc, .cmovcc, .xchg, .bswap, .movzx, .movsx, .mov, .cbw, .cwd, .lahf, .nop:
+        case .not, .setcc, .cmovcc, .xchg, .bswap, .movzx, .movsx, .mov, .cbw, .cwd, .lahf, .nop, .cld, .std:
             return (0, 0)
         }
     }

@@ -1,5 +1,7 @@
 // Builds and drives Tests/NativeRunner/native_runner.c, which runs instructions
-// on the host CPU. See the protocol description at the top of that file.
+// on the host CPU, in its register-only mode or its paged mode (`--paged`, memory
+// operands against a data region with page protections). See the protocol
+// description at the top of that file.
 
 import Foundation
 import XCTest
@@ -12,6 +14,16 @@ struct NativeStep {
     var fault: UInt8?          // exception vector, nil when the instruction completed
     var registers: [UInt32]    // EAX ECX EDX EBX ESP EBP ESI EDI (low 32 bits; ESP as given)
     var eflags: UInt32
+}
+
+/// The outcome of one instruction on the host in the paged mode.
+struct PagedNativeStep {
+    var fault: UInt8?          // exception vector (the kernel's trap number), nil when the instruction completed
+    var errorCode: UInt32      // the error code the CPU pushed (0 without a fault)
+    var address: UInt32        // for #PF the faulting linear address (CR2)
+    var registers: [UInt32]    // after the instruction, or where the fault was taken; ESP as given
+    var eflags: UInt32
+    var changes: [ByteChange]  // bytes of the region's writable pages that changed
 }
 
 enum NativeRunnerError: Error, CustomStringConvertible {
@@ -74,13 +86,15 @@ final class NativeRunner {
         #endif
     }
 
-    init() throws {
+    /// Starts the runner in its register-only mode, or with `paged` in its paged mode.
+    init(paged: Bool = false) throws {
         let exe = try NativeRunner.compile()
         // The running process keeps its executable; nothing is left in the temporary directory.
         defer { try? FileManager.default.removeItem(at: exe.deletingLastPathComponent()) }
         signal(SIGPIPE, SIG_IGN)   // a dead runner must fail the test, not kill it
         process = Process()
         process.executableURL = exe
+        process.arguments = paged ? ["--paged"] : []
         let stdinPipe = Pipe(), stdoutPipe = Pipe()
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
@@ -91,7 +105,7 @@ final class NativeRunner {
         self.stdoutPipe = stdoutPipe
         var hello = [UInt8](repeating: 0, count: 24)
         try NativeRunner.readExact(fromRunner, &hello)
-        guard Array(hello[0..<4]) == Array("SPCN".utf8), NativeRunner.u32(hello, 4) == 1 else {
+        guard Array(hello[0..<4]) == Array((paged ? "SPCP" : "SPCN").utf8), NativeRunner.u32(hello, 4) == 1 else {
             throw NativeRunnerError.protocolError("bad hello \(hello)")
         }
         hasLahfSahf = NativeRunner.u32(hello, 8) & 1 != 0
@@ -150,6 +164,58 @@ final class NativeRunner {
                 try NativeRunner.readExact(fromRunner, &step)
                 let regs = (0..<8).map { NativeRunner.u32(step, 1 + 4 * $0) }
                 steps.append(NativeStep(fault: step[0] == 0xFF ? nil : step[0], registers: regs, eflags: NativeRunner.u32(step, 33)))
+            }
+            results.append(steps)
+        }
+        return results
+    }
+
+    /// Runs a batch of paged cases (host encodings), each from its registers,
+    /// region contents and page protections, stopping a case at its first fault.
+    func run(_ cases: [PagedCase]) throws -> [[PagedNativeStep]] {
+        var out: [UInt8] = []
+        out.reserveCapacity(cases.count * 160)
+        func put(_ v: UInt32) {
+            out.append(UInt8(truncatingIfNeeded: v)); out.append(UInt8(truncatingIfNeeded: v >> 8))
+            out.append(UInt8(truncatingIfNeeded: v >> 16)); out.append(UInt8(truncatingIfNeeded: v >> 24))
+        }
+        put(UInt32(cases.count))
+        for c in cases {
+            precondition(c.registers.count == 8 && c.instructions.count <= 64 && c.protections.count == PagedRegion.pages)
+            for r in c.registers { put(r) }
+            put(c.eflags)
+            put(c.seed)
+            out.append(contentsOf: c.protections.map { $0.rawValue })
+            put(UInt32(c.instructions.count))
+            for insn in c.instructions {
+                let bytes = insn.hostBytes
+                precondition(!bytes.isEmpty && bytes.count <= 15)
+                out.append(UInt8(bytes.count))
+                out.append(contentsOf: bytes)
+            }
+        }
+        try NativeRunner.writeAll(toRunner, &out)
+
+        var results: [[PagedNativeStep]] = []
+        results.reserveCapacity(cases.count)
+        var word = [UInt8](repeating: 0, count: 4)
+        var step = [UInt8](repeating: 0, count: 47)
+        for c in cases {
+            try NativeRunner.readExact(fromRunner, &word)
+            let n = Int(NativeRunner.u32(word, 0))
+            guard n <= c.instructions.count else { throw NativeRunnerError.protocolError("\(n) steps for \(c.instructions.count) instructions") }
+            var steps: [PagedNativeStep] = []
+            steps.reserveCapacity(n)
+            for _ in 0..<n {
+                try NativeRunner.readExact(fromRunner, &step)
+                var changes = [UInt8](repeating: 0, count: 3 * (Int(step[45]) | Int(step[46]) << 8))
+                try NativeRunner.readExact(fromRunner, &changes)
+                steps.append(PagedNativeStep(
+                    fault: step[0] == 0xFF ? nil : step[0], errorCode: NativeRunner.u32(step, 1), address: NativeRunner.u32(step, 5),
+                    registers: (0..<8).map { NativeRunner.u32(step, 9 + 4 * $0) }, eflags: NativeRunner.u32(step, 41),
+                    changes: stride(from: 0, to: changes.count, by: 3).map {
+                        ByteChange(offset: Int(changes[$0]) | Int(changes[$0 + 1]) << 8, value: changes[$0 + 2])
+                    }))
             }
             results.append(steps)
         }
