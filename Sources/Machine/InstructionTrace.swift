@@ -40,7 +40,7 @@ public struct InstructionTrace {
                 let ip = cpu.instructionStart
                 var bytes = ""
                 for k in 0..<UInt32(i.length) {
-                    let byte = try? cpu.readLinear8(cs.base &+ ((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF)))
+                    let byte = cpu.memory.peekLinear8(cs.base &+ ((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF)))
                     bytes += byte.map { hex($0, 2) } ?? "??"
                 }
                 line += "\(hex(UInt32(cs.selector), 4)):\(hex(ip, cs.big ? 8 : 4))  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: ip))\n"

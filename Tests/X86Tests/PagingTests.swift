@@ -190,6 +190,24 @@ final class PagingTests: XCTestCase {
         }
     }
 
+    /// What traces and debuggers read: the guest's view, with no accessed bit set
+    /// and no TLB entry filled; nil where a read would fault.
+    func testPeekLeavesNoTrace() {
+        let linear: UInt32 = 0x0040_5000
+        for pae in [false, true] {
+            let rig = PagingRig()
+            rig.map(linear, pae: pae, pde: PagingTests.pw, pte: PagingTests.pw)
+            rig.put32(R.frame + 8, 0xA5)
+            XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: pae) })
+            let misses = rig.memory.tlbMisses
+            XCTAssertEqual(rig.memory.peekLinear8(linear + 8), 0xA5, "pae \(pae)")
+            XCTAssertEqual(rig.pte(linear, pae: pae) & R.a, 0, "pae \(pae): no accessed bit")
+            XCTAssertEqual(rig.pde(linear, pae: pae) & R.a, 0, "pae \(pae): no accessed bit in the PDE")
+            XCTAssertNil(rig.memory.peekLinear8(linear + 0x1000), "pae \(pae): not present")
+            XCTAssertEqual(rig.memory.tlbMisses, misses, "pae \(pae): no TLB lookups or fills")
+        }
+    }
+
     func testRefusedWriteSetsNoBits() {
         let linear: UInt32 = 0x0040_5000
         for pae in [false, true] {

@@ -79,8 +79,9 @@ extension CPU {
         try memory.probeWrite(linear, size: size)
     }
 
-    /// A byte at a linear address, as the CPU would read it (for traces and debuggers too).
-    @inline(__always) public func readLinear8(_ linear: UInt32) throws(Fault) -> UInt8 {
+    /// A byte at a linear address, read by the CPU (with the read's side effects:
+    /// accessed bits, TLB fill, data breakpoints; traces use `MemoryAccess.peekLinear8`).
+    @inline(__always) func readLinear8(_ linear: UInt32) throws(Fault) -> UInt8 {
         let i = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
         if tlb.readTags[i] == linear >> 12 { return (tlb.readAddends[i] + Int(linear)).load(as: UInt8.self) }
         return UInt8(truncatingIfNeeded: try memory.readSlow(linear, size: 1))

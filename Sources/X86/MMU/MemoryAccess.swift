@@ -183,6 +183,14 @@ public final class MemoryAccess {
         commit(first)
     }
 
+    /// The byte a read at `linear` would see, for traces and debuggers: the
+    /// walk sets no accessed bit, fills no TLB and hits no data breakpoint, so
+    /// looking changes nothing the guest can observe. Nil where the read would fault.
+    public func peekLinear8(_ linear: UInt32) -> UInt8? {
+        guard let w = try? walk(linear, userMode ? .user : .read) else { return nil }
+        return readPhysicalByte(w.physical)
+    }
+
     // MARK: Slow paths
 
     @inline(never) func readSlow(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
