@@ -99,6 +99,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F 01 16 34 12", "lgdt [0x1234]"),
             ("0F 01 1F", "lidt [bx]"),
             ("0F 01 07", "sgdt [bx]"),
+            ("0F 01 F9", "rdtscp"),
             ("0F 01 0F", "sidt [bx]"),
             ("0F 01 E0", "smsw ax"),
             ("0F 01 26 34 12", "smsw word [0x1234]"),
@@ -542,7 +543,9 @@ final class DisassemblerTests: XCTestCase {
         switch index {
         case 0x62, 0x8D, 0xC4, 0xC5, 0x1B2, 0x1B4, 0x1B5: memoryOnly = true
         case 0xFF: memoryOnly = d.reg == 3 || d.reg == 5
-        case 0x101: memoryOnly = d.reg != 4 && d.reg != 6
+        case 0x101:
+            if d.reg == 7 && d.registerForm { return d.rm != 1 }   // 0F 01 F9 is RDTSCP
+            memoryOnly = d.reg != 4 && d.reg != 6
         case 0x8C, 0x8E: return d.reg > 5
         default: memoryOnly = false
         }

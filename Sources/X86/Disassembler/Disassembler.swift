@@ -51,6 +51,8 @@ public enum Disassembler {
         var name = OpcodeTable.mnemonic(index: index, reg: i.reg)
         guard !name.isEmpty, !name.hasPrefix("*") else { return bad }
 
+        // 0F 01 F9: RDTSCP sits in the register form of INVLPG's encoding.
+        if index == 0x101 && i.reg == 7 && i.registerForm { return i.rm == 1 ? "rdtscp" : bad }
         var operands: [Operand] = []
         if name == "esc" {
             let number = (index & 7) << 3 | i.reg

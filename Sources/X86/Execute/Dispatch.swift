@@ -98,9 +98,7 @@ extension CPU {
         case .writeMSR, .readMSR:
             try requirePrivilegeLevel0()
             try modelSpecificRegister(write: i.operation == .writeMSR)
-        case .readTimeStamp:
-            if cr4 & 4 != 0 && cpl != 0 { throw Fault.gp() }
-            rdtsc()
+        case .readTimeStamp: try readTimeStamp()
         case .cpuid: cpuid()
         case .systemEnter: try systemEnter()
         case .systemExit: try systemExit()

@@ -7,6 +7,8 @@ public struct ModelSpecificRegisters {
     public static let mtrrCapabilities: UInt32 = 0xFE
     public static let sysenterCS: UInt32 = 0x174, sysenterESP: UInt32 = 0x175, sysenterEIP: UInt32 = 0x176
     public static let mtrrDefaultType: UInt32 = 0x2FF
+    public static let pageAttributeTable: UInt32 = 0x277
+    public static let timeStampAuxiliary: UInt32 = 0xC000_0103
     /// IA32_EFER: only NXE (bit 11) exists on this 32-bit CPU.
     public static let efer: UInt32 = 0xC000_0080, eferNXE: UInt64 = 1 << 11
 
@@ -15,6 +17,11 @@ public struct ModelSpecificRegisters {
     public var sysenterCS: UInt32 = 0
     public var sysenterESP: UInt32 = 0
     public var sysenterEIP: UInt32 = 0
+    /// IA32_PAT: eight memory types, one a byte; the power-up value (SDM Vol. 3
+    /// §11.12.4). Like the MTRRs it is kept but does not change what an access returns.
+    public var pageAttributeTable: UInt64 = 0x0007_0406_0007_0406
+    /// IA32_TSC_AUX, which RDTSCP returns in ECX (an OS puts the processor number there).
+    public var timeStampAuxiliary: UInt32 = 0
     /// Variable-range MTRR base/mask pairs (200H-20FH), the fixed-range MTRRs
     /// (250H, 258H, 259H, 268H-26FH) and the default type (2FFH): stored, not
     /// acted on, as memory types do not change what an emulated access returns.
@@ -65,6 +72,23 @@ extension CPU {
             if write { msr.sysenterESP = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterESP) }
         case ModelSpecificRegisters.sysenterEIP:
             if write { msr.sysenterEIP = UInt32(truncatingIfNeeded: value) } else { result = UInt64(msr.sysenterEIP) }
+        case ModelSpecificRegisters.pageAttributeTable:
+            if write {
+                // Types 2 and 3 are reserved, as are 8 and up: #GP(0) (SDM Vol. 3 §11.12.2).
+                for k in stride(from: 0, to: 64, by: 8) where [2, 3].contains(value >> UInt64(k) & 0xFF) || value >> UInt64(k) & 0xF8 != 0 {
+                    throw Fault.gp()
+                }
+                msr.pageAttributeTable = value
+            } else {
+                result = msr.pageAttributeTable
+            }
+        case ModelSpecificRegisters.timeStampAuxiliary:
+            if write {
+                if value >> 32 != 0 { throw Fault.gp() }
+                msr.timeStampAuxiliary = UInt32(value)
+            } else {
+                result = UInt64(msr.timeStampAuxiliary)
+            }
         case _ where ModelSpecificRegisters.isMTRR(index):
             if write { msr.mtrrs[index] = value } else { result = msr.mtrrs[index] ?? 0 }
         default:

@@ -47,9 +47,16 @@ extension CPU {
         }
     }
 
-    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG. All but the
-    /// stores (SGDT, SIDT, SMSW) need CPL 0.
+    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG, and RDTSCP
+    /// (0F 01 F9). All but the stores (SGDT, SIDT, SMSW) and RDTSCP need CPL 0.
     func group7(_ i: DecodedInstruction) throws(Fault) {
+        if i.reg == 7 && i.registerForm {
+            // F9 is RDTSCP; F8 (SWAPGS) exists in 64-bit mode only.
+            guard i.rm == 1 else { throw Fault.ud }
+            try readTimeStamp()
+            set32(Reg.ecx, msr.timeStampAuxiliary)
+            return
+        }
         if i.reg == 2 || i.reg == 3 || i.reg == 6 || i.reg == 7 { try requirePrivilegeLevel0() }
         switch i.reg {
         case 0, 1, 2, 3:
@@ -84,9 +91,9 @@ extension CPU {
     }
 
     /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
-    /// Leaf 1 EDX: VME (1), PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12), PGE (13),
-    /// CMOV (15), PSE-36 (17); leaf 80000001H EDX: NX (20). A basic leaf above the
-    /// maximum returns the highest basic leaf, as Intel processors do.
+    /// Leaf 1 EDX: VME (1), DE (2), PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12),
+    /// PGE (13), CMOV (15), PAT (16), PSE-36 (17); leaf 80000001H EDX: NX (20), RDTSCP (27).
+    /// A basic leaf above the maximum returns the highest basic leaf, as Intel processors do.
     func cpuid() {
         let leaf = get32(Reg.eax)
         var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
@@ -99,13 +106,13 @@ extension CPU {
         case 0x8000_0000:
             a = 0x8000_0001
         case 0x8000_0001:
-            d = 1 << 20 // NX (EFER.NXE)
+            d = 1 << 20 | 1 << 27 // NX (EFER.NXE), RDTSCP
         case 0x8000_0002...:
             break
         default:
             a = 0x0000_0611 // family 6, model 1, stepping 1
-            // VME (1), DE, PSE, TSC, MSR, PAE (6), SEP (11), MTRR, PGE (13), CMOV, PSE-36 (17)
-            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17
+            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15
+                | 1 << 16 | 1 << 17
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -113,7 +120,9 @@ extension CPU {
     /// The time-stamp counter counts retired instructions, so it is deterministic.
     var timeStampCounter: UInt64 { instructionCount &+ tscOffset }
 
-    func rdtsc() {
+    /// RDTSC and the counter half of RDTSCP: CR4.TSD restricts them to CPL 0.
+    func readTimeStamp() throws(Fault) {
+        if cr4 & 4 != 0 && cpl != 0 { throw Fault.gp() }
         let t = timeStampCounter
         set32(Reg.eax, UInt32(truncatingIfNeeded: t))
         set32(Reg.edx, UInt32(truncatingIfNeeded: t >> 32))

@@ -12,10 +12,10 @@ final class SystemFamilyTests: XCTestCase {
         // (name, EAX in, EAX, EBX, ECX, EDX)
         let cases: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
             ("cpuid 0: max leaf 1, GenuineIntel", 0, 1, 0x756E_6547, 0x6C65_746E, 0x4965_6E69),
-            ("cpuid 1: family 6 model 1 stepping 1; VME DE PSE TSC MSR PAE SEP MTRR PGE CMOV PSE-36", 1, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
-            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 17),
+            ("cpuid 1: family 6 model 1 stepping 1; VME DE PSE TSC MSR PAE SEP MTRR PGE CMOV PAT PSE-36", 1, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 16 | 1 << 17),
+            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_0611, 0, 0, 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15 | 1 << 16 | 1 << 17),
             ("cpuid 80000000h: extended leaves up to 80000001h", 0x8000_0000, 0x8000_0001, 0, 0, 0),
-            ("cpuid 80000001h: NX", 0x8000_0001, 0, 0, 0, 1 << 20),
+            ("cpuid 80000001h: NX, RDTSCP", 0x8000_0001, 0, 0, 0, 1 << 20 | 1 << 27),
         ]
         for (name, leaf, a, b, c, d) in cases {
             let out = h.famStep([0x0F, 0xA2], regs: [Reg.eax: leaf, Reg.ebx: 0xFFFF_FFFF, Reg.ecx: 0xFFFF_FFFF, Reg.edx: 0xFFFF_FFFF])
@@ -54,6 +54,39 @@ final class SystemFamilyTests: XCTestCase {
         rig.set([Reg.ecx: 0x1B])
         XCTAssertNil(rig.run(1), "rdmsr 1Bh")
         XCTAssertEqual(rig.reg(Reg.eax), 0xFEE0_0100, "APIC_BASE: default base, BSP, APIC disabled")
+    }
+
+    /// IA32_PAT (277H) and IA32_TSC_AUX (C0000103H): read-back, the power-up PAT,
+    /// #GP(0) for reserved memory types and reserved TSC_AUX bits; RDTSCP returns
+    /// the counter in EDX:EAX and TSC_AUX in ECX.
+    func testPATAndTimeStampAuxiliary() {
+        let rig = FamRig()
+        // (name, code, ECX, EDX, EAX, expected fault, expected EDX:EAX after)
+        let cases: [(String, [UInt8], UInt32, UInt32, UInt32, UInt8?, UInt64?)] = [
+            ("rdmsr PAT at power-up", [0x0F, 0x32], 0x277, 0, 0, nil, 0x0007_0406_0007_0406),
+            ("wrmsr PAT ; rdmsr", [0x0F, 0x30, 0x0F, 0x32], 0x277, 0x0001_0506, 0x0700_0401, nil, 0x0001_0506_0700_0401),
+            ("wrmsr PAT type 2: #GP", [0x0F, 0x30], 0x277, 0, 0x0000_0200, 13, nil),
+            ("wrmsr PAT type 3: #GP", [0x0F, 0x30], 0x277, 0x0300_0000, 0, 13, nil),
+            ("wrmsr PAT type 8: #GP", [0x0F, 0x30], 0x277, 0, 0x0000_0008, 13, nil),
+            ("wrmsr TSC_AUX ; rdmsr", [0x0F, 0x30, 0x0F, 0x32], 0xC000_0103, 0, 0x1234_5678, nil, 0x1234_5678),
+            ("wrmsr TSC_AUX high bits: #GP", [0x0F, 0x30], 0xC000_0103, 1, 0, 13, nil),
+        ]
+        for (name, code, ecx, edx, eax, fault, after) in cases {
+            rig.reset()
+            rig.load(code)
+            rig.set([Reg.ecx: ecx, Reg.edx: edx, Reg.eax: eax])
+            XCTAssertEqual(rig.run(code.count / 2), fault, name)
+            if let after {
+                XCTAssertEqual(UInt64(rig.reg(Reg.edx)) << 32 | UInt64(rig.reg(Reg.eax)), after, name)
+            }
+        }
+        // wrmsr TSC_AUX ; rdtscp ; rdtsc: ECX = TSC_AUX, the counters one instruction apart.
+        rig.reset()
+        rig.load([0x0F, 0x30, 0x0F, 0x01, 0xF9, 0x66, 0x89, 0xC6, 0x0F, 0x31])
+        rig.set([Reg.ecx: 0xC000_0103, Reg.edx: 0, Reg.eax: 7])
+        XCTAssertNil(rig.run(4), "wrmsr ; rdtscp ; mov esi,eax ; rdtsc")
+        XCTAssertEqual(rig.reg(Reg.ecx), 7, "RDTSCP: ECX = TSC_AUX")
+        XCTAssertEqual(rig.reg(Reg.eax) &- rig.reg(Reg.esi), 2, "RDTSCP reads the counter as RDTSC does")
     }
 
     func testControlRegisters() {
