@@ -236,15 +236,36 @@ static uint8_t *out_reserve(size_t n) {
 
 struct insn { uint8_t len, bytes[MAX_INSN]; };
 
-static int serve(void) {
+/* The hello of a protocol: its 4-byte magic, version 1, features, vendor. */
+static void send_hello(const char magic[4]) {
     char vendor[12];
     uint8_t hello[24];
-    memcpy(hello, "SPCN", 4);
+    memcpy(hello, magic, 4);
     put_u32(hello + 4, 1);
     put_u32(hello + 8, features(vendor));
     memcpy(hello + 12, vendor, 12);
     write_exact(hello, sizeof hello);
     fflush(stdout);
+}
+
+/* A case's instruction count and instructions; 0 on a malformed request. */
+static int read_instructions(struct insn *insns, uint32_t *count) {
+    uint32_t n = read_u32();
+    if (n > MAX_STEPS) { fprintf(stderr, "native_runner: too many instructions (%u)\n", n); return 0; }
+    for (uint32_t i = 0; i < n; i++) {
+        read_exact(&insns[i].len, 1);
+        if (insns[i].len == 0 || insns[i].len > MAX_INSN) {
+            fprintf(stderr, "native_runner: bad instruction length %u\n", insns[i].len);
+            return 0;
+        }
+        read_exact(insns[i].bytes, insns[i].len);
+    }
+    *count = n;
+    return 1;
+}
+
+static int serve(void) {
+    send_hello("SPCN");
 
     static struct insn insns[MAX_STEPS];
     for (;;) {
@@ -255,16 +276,8 @@ static int serve(void) {
             struct state s;
             for (int r = 0; r < 8; r++) s.regs[r] = read_u32();
             s.eflags = read_u32();
-            uint32_t n = read_u32();
-            if (n > MAX_STEPS) { fprintf(stderr, "native_runner: too many instructions (%u)\n", n); return 6; }
-            for (uint32_t i = 0; i < n; i++) {
-                read_exact(&insns[i].len, 1);
-                if (insns[i].len == 0 || insns[i].len > MAX_INSN) {
-                    fprintf(stderr, "native_runner: bad instruction length %u\n", insns[i].len);
-                    return 6;
-                }
-                read_exact(insns[i].bytes, insns[i].len);
-            }
+            uint32_t n;
+            if (!read_instructions(insns, &n)) return 6;
             size_t count_at = out_len;
             out_reserve(4);
             uint32_t steps = 0;
@@ -366,14 +379,7 @@ static void put_changes(void) {
 
 static int serve_paged(void) {
     setup_region();
-    char vendor[12];
-    uint8_t hello[24];
-    memcpy(hello, "SPCP", 4);
-    put_u32(hello + 4, 1);
-    put_u32(hello + 8, features(vendor));
-    memcpy(hello + 12, vendor, 12);
-    write_exact(hello, sizeof hello);
-    fflush(stdout);
+    send_hello("SPCP");
 
     static struct insn insns[MAX_STEPS];
     for (;;) {
@@ -386,16 +392,8 @@ static int serve_paged(void) {
             s.eflags = read_u32();
             uint32_t seed = read_u32();
             read_exact(protection, REGION_PAGES);
-            uint32_t n = read_u32();
-            if (n > MAX_STEPS) { fprintf(stderr, "native_runner: too many instructions (%u)\n", n); return 6; }
-            for (uint32_t i = 0; i < n; i++) {
-                read_exact(&insns[i].len, 1);
-                if (insns[i].len == 0 || insns[i].len > MAX_INSN) {
-                    fprintf(stderr, "native_runner: bad instruction length %u\n", insns[i].len);
-                    return 6;
-                }
-                read_exact(insns[i].bytes, insns[i].len);
-            }
+            uint32_t n;
+            if (!read_instructions(insns, &n)) return 6;
             prepare_region(seed);
             size_t count_at = out_len;
             out_reserve(4);

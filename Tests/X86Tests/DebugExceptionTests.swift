@@ -308,20 +308,7 @@ final class DebugExceptionTests: XCTestCase {
     /// A task switch to a TSS with the T bit raises #DB (BT) before the new
     /// task's first instruction, and clears the local enables L0-L3 of DR7.
     func testTaskSwitchTrap() throws {
-        let (cpu, _, log, r) = try run("""
-                mov eax, tss2
-                mov [gdt + 0x30 + 2], ax
-                shr eax, 16
-                mov [gdt + 0x30 + 4], al
-                mov [gdt + 0x30 + 7], ah
-                mov word [gdt + 0x30], 0x67
-                mov byte [gdt + 0x30 + 5], 0x89
-                mov dword [tss2 + 0x20], task2
-                mov dword [tss2 + 0x38], 0x6000
-                mov word [tss2 + 0x4C], 0x08
-                mov word [tss2 + 0x50], 0x10
-                mov word [tss2 + 0x48], 0x10
-                mov word [tss2 + 0x54], 0x10
+        let (cpu, _, log, r) = try run(ProtectedModeTests.secondTaskSetup + """
                 mov word [tss2 + 0x64], 1
                 mov eax, 0x55AA0000
                 mov dr0, eax

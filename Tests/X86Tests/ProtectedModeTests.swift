@@ -316,24 +316,31 @@ final class ProtectedModeTests: XCTestCase {
         XCTAssertEqual(r[3], 0, "#GP(0)")
     }
 
+    /// Body lines that make GDT entry 0x30 an available 32-bit TSS `tss2` (104
+    /// bytes, defined by the program) for a ring-0 task starting at `task2`
+    /// with flat segments and ESP = 0x6000.
+    static let secondTaskSetup = """
+            mov eax, tss2
+            mov [gdt + 0x30 + 2], ax
+            shr eax, 16
+            mov [gdt + 0x30 + 4], al
+            mov [gdt + 0x30 + 7], ah
+            mov word [gdt + 0x30], 0x67
+            mov byte [gdt + 0x30 + 5], 0x89
+            mov dword [tss2 + 0x20], task2
+            mov dword [tss2 + 0x38], 0x6000
+            mov word [tss2 + 0x4C], 0x08
+            mov word [tss2 + 0x50], 0x10
+            mov word [tss2 + 0x48], 0x10
+            mov word [tss2 + 0x54], 0x10
+
+        """
+
     /// CALL through a task gate to a second task (back link, NT, busy bits),
     /// IRET back (NT), then JMP to the second task's TSS, which resumes after its IRET.
     func testTaskSwitches() throws {
-        let (cpu, _, r) = try run(Self.program(body: """
-                mov eax, tss2
-                mov [gdt + 0x30 + 2], ax
-                shr eax, 16
-                mov [gdt + 0x30 + 4], al
-                mov [gdt + 0x30 + 7], ah
-                mov word [gdt + 0x30], 0x67
-                mov byte [gdt + 0x30 + 5], 0x89
-                mov dword [tss2 + 0x20], task2
+        let (cpu, _, r) = try run(Self.program(body: Self.secondTaskSetup + """
                 mov dword [tss2 + 0x24], 2
-                mov dword [tss2 + 0x38], 0x6000
-                mov word [tss2 + 0x4C], 0x08
-                mov word [tss2 + 0x50], 0x10
-                mov word [tss2 + 0x48], 0x10
-                mov word [tss2 + 0x54], 0x10
                 mov eax, 0x5555
                 call 0x38:0
                 mov [0x50C], eax
