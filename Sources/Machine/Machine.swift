@@ -14,6 +14,12 @@ public final class Machine: CPUBus {
     public let debugExit: DebugExit
     public let postCodes: POSTCodePort
     public let systemControl: SystemControlPortA
+    /// Device time: 2^shift ns per instruction, plus the time skipped while halted.
+    public let clock = VirtualClock()
+    /// Nanoseconds the CPU spent halted, skipped to the next device deadline.
+    private var idleTime: UInt64 = 0
+    /// Each instruction lasts 2^shift ns (`MachineConfiguration.instructionTimeShift`, clamped).
+    private let timeShift: UInt64
     let configuration: MachineConfiguration
 
     public enum ExitReason: Equatable, CustomStringConvertible {
@@ -61,6 +67,7 @@ public final class Machine: CPUBus {
         let image = configuration.bios ?? DefaultFirmware.image
         guard !image.isEmpty, image.count <= 16 << 20 else { throw ConfigurationError.biosSize(image.count) }
         self.configuration = configuration
+        timeShift = UInt64(min(max(configuration.instructionTimeShift, 0), 20))
         memory = PhysicalMemory(ramSize: ramSize & ~0xFFF, access: access)
         serial = UART16550(base: 0x3F8, backend: configuration.serial)
         debugConsole = DebugConsole(port: 0xE9, backend: configuration.debugConsole)
@@ -70,6 +77,7 @@ public final class Machine: CPUBus {
         systemControl = SystemControlPortA(port: 0x92, a20Enabled: true)
         access.bus = self
         cpu = CPU(bus: self, memory: access)
+        clock.source = { [unowned self] in (self.cpu.instructionCount << self.timeShift) &+ self.idleTime }
         memory.loadBIOS(image)
         io.register(serial, ports: serial.ports)
         io.register(debugConsole, ports: debugConsole.ports)
@@ -91,7 +99,7 @@ public final class Machine: CPUBus {
     /// Runs until the guest exits, halts for good, shuts down or reaches `instructionLimit`.
     public func run(instructionLimit: UInt64? = nil) -> RunSummary {
         let start = cpu.instructionCount
-        let clock = ContinuousClock.now
+        let hostStart = ContinuousClock.now
         var reason = ExitReason.instructionLimit
         loop: while true {
             if let status = debugExit.exitStatus { reason = .debugExit(status); break }
@@ -101,13 +109,27 @@ public final class Machine: CPUBus {
                 if done >= limit { reason = .instructionLimit; break }
                 budget = Int(min(UInt64(budget), limit - done))
             }
-            switch cpu.run(budget: budget) {
+            if let deadline = clock.nextDeadline {
+                // End the run at the instruction where the next timer is due.
+                let now = clock.now
+                let instructions = deadline > now ? ((deadline - now) &+ (1 << timeShift) &- 1) >> timeShift : 1
+                budget = Int(min(UInt64(budget), max(instructions, 1)))
+            }
+            let stop = cpu.run(budget: budget)
+            clock.fireDue()
+            switch stop {
             case .budget, .stopRequested: continue
-            case .halted: reason = .halted; break loop
+            case .halted:
+                // An idle guest costs no host time: skip to the next timer, whose
+                // interrupt may wake the CPU; with none, nothing ever will.
+                guard let deadline = clock.nextDeadline else { reason = .halted; break loop }
+                let now = clock.now
+                if deadline > now { idleTime &+= deadline - now }
+                clock.fireDue()
             case .shutdown: reason = .shutdown; break loop
             }
         }
-        let elapsed = ContinuousClock.now - clock
+        let elapsed = ContinuousClock.now - hostStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         configuration.serial.flush()
         configuration.debugConsole.flush()

@@ -14,6 +14,10 @@ public struct MachineConfiguration {
     public var postCodes: CharacterBackend?
     /// Instructions between checks of the board's state when nothing else ends a run.
     public var sliceLength = 1 << 16
+    /// Virtual time: each guest instruction lasts 2^shift nanoseconds (QEMU's
+    /// `-icount shift=N`). The default, 3, makes the guest a 125 MHz machine of
+    /// one instruction per cycle, about as fast as SwiftPC runs.
+    public var instructionTimeShift = 3
 
     public init() {}
 }
