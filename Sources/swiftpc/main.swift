@@ -10,7 +10,7 @@ usage: swiftpc [options]
   -append TEXT         the kernel's command line, after its file name
   -initrd MODS         multiboot modules: "FILE[ ARGS]" entries, comma-separated (",," for a comma)
   -m SIZE              RAM size, e.g. 32M or 1G (default 32M)
-  -serial DEV          first UART: stdio, null or file:PATH (default stdio)
+  -serial DEV          first UART: stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait] (default stdio)
   -debugcon DEV        port 0xE9 console: stdio, null or file:PATH (default stdio)
   -d CLASSES           trace: in_asm (instructions), cpu (registers), comma-separated
   -D FILE              write the trace to FILE instead of stderr

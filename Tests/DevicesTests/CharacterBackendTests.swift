@@ -62,8 +62,8 @@ final class CharacterBackendTests: XCTestCase {
 
     func testMakeRejectsBadSpecs() {
         let cases: [(spec: String, message: String)] = [
-            ("xyz", "unknown character device 'xyz' (expected stdio, null or file:PATH)"),
-            ("", "unknown character device '' (expected stdio, null or file:PATH)"),
+            ("xyz", "unknown character device 'xyz' (expected stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait])"),
+            ("", "unknown character device '' (expected stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait])"),
             ("file:", "character device 'file:' needs a path, as in file:PATH"),
             ("file:/nonexistent/dir/x", "cannot open '/nonexistent/dir/x' for writing: No such file or directory"),
         ]
