@@ -8,6 +8,12 @@ public protocol CharacterBackend: AnyObject {
     /// Returns the next input byte, or nil at once when none is available.
     func readByte() -> UInt8?
     func flush()
+    /// The user asked to quit through this backend (Ctrl-A X on a terminal).
+    var quitRequested: Bool { get }
+}
+
+extension CharacterBackend {
+    public var quitRequested: Bool { false }
 }
 
 /// Why a character backend could not be created; `description` is one line

@@ -30,6 +30,8 @@ public final class Machine: CPUBus {
         case halted
         /// Triple fault (the processor shut down).
         case shutdown
+        /// The user quit from the terminal (Ctrl-A X).
+        case quit
 
         public var description: String {
             switch self {
@@ -37,6 +39,7 @@ public final class Machine: CPUBus {
             case .instructionLimit: return "instruction limit reached"
             case .halted: return "halted with no interrupt source"
             case .shutdown: return "triple fault (shutdown)"
+            case .quit: return "quit from the terminal"
             }
         }
     }
@@ -117,6 +120,7 @@ public final class Machine: CPUBus {
             }
             let stop = cpu.run(budget: budget)
             clock.fireDue()
+            if configuration.serial.quitRequested || configuration.debugConsole.quitRequested { reason = .quit; break }
             switch stop {
             case .budget, .stopRequested: continue
             case .halted:

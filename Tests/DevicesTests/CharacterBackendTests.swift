@@ -123,3 +123,45 @@ final class StdioBackendTests: XCTestCase {
         XCTAssertEqual(available(outputPipe[0]), [0x3E])
     }
 }
+
+/// StdioBackend on a terminal (a pseudo-terminal here): raw mode while it
+/// lives, the Ctrl-A escapes, and the settings restored afterwards.
+final class StdioTerminalTests: XCTestCase {
+    func testRawModeAndEscapes() throws {
+        // /dev/ptmx with the Linux ioctls TIOCSPTLCK and TIOCGPTN (their _IOW/_IOR
+        // values): Glibc's module leaves out posix_openpt, ptsname and those macros.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0, number: UInt32 = 0
+        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
+            throw XCTSkip("no pseudo-terminals here")
+        }
+        defer { close(master) }
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
+        XCTAssertGreaterThanOrEqual(slave, 0)
+        defer { close(slave) }
+        var before = termios()
+        tcgetattr(slave, &before)
+        XCTAssertNotEqual(before.c_lflag & tcflag_t(ICANON), 0, "a new terminal starts in canonical mode")
+
+        var backend: StdioBackend? = StdioBackend(inputFD: slave, outputFD: slave)
+        var raw = termios()
+        tcgetattr(slave, &raw)
+        XCTAssertEqual(raw.c_lflag & tcflag_t(ICANON | ECHO | ISIG), 0, "raw: no line editing, echo or signals")
+        XCTAssertNotEqual(raw.c_oflag & tcflag_t(OPOST), 0, "output processing kept")
+
+        // a, Ctrl-A Ctrl-A (one Ctrl-A), Ctrl-A q (ignored), b, Ctrl-A x (quit)
+        let input: [UInt8] = [0x61, 0x01, 0x01, 0x01, 0x71, 0x62, 0x01, 0x78]
+        XCTAssertEqual(input.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }, input.count)
+        var got: [UInt8] = []
+        for _ in 0..<200 where !(backend?.quitRequested ?? true) {
+            if let b = backend?.readByte() { got.append(b) } else { usleep(1000) }
+        }
+        XCTAssertEqual(got, [0x61, 0x01, 0x62])
+        XCTAssertEqual(backend?.quitRequested, true)
+
+        backend = nil
+        var after = termios()
+        tcgetattr(slave, &after)
+        XCTAssertEqual(after.c_lflag, before.c_lflag, "settings restored")
+    }
+}
