@@ -1,4 +1,5 @@
 import Devices
+import Glibc
 import X86
 
 /// The board: CPU, physical memory, the I/O bus and the devices of this slice
@@ -80,7 +81,16 @@ public final class Machine: CPUBus {
         systemControl = SystemControlPortA(port: 0x92, a20Enabled: true)
         access.bus = self
         cpu = CPU(bus: self, memory: access)
-        clock.source = { [unowned self] in (self.cpu.instructionCount << self.timeShift) &+ self.idleTime }
+        switch configuration.timeSource {
+        case .instructions:
+            clock.source = { [unowned self] in (self.cpu.instructionCount << self.timeShift) &+ self.idleTime }
+        case .host:
+            let start = ContinuousClock.now
+            clock.source = {
+                let elapsed = ContinuousClock.now - start
+                return UInt64(elapsed.components.seconds) &* 1_000_000_000 &+ UInt64(elapsed.components.attoseconds / 1_000_000_000)
+            }
+        }
         memory.loadBIOS(image)
         io.register(serial, ports: serial.ports)
         io.register(debugConsole, ports: debugConsole.ports)
@@ -112,7 +122,7 @@ public final class Machine: CPUBus {
                 if done >= limit { reason = .instructionLimit; break }
                 budget = Int(min(UInt64(budget), limit - done))
             }
-            if let deadline = clock.nextDeadline {
+            if configuration.timeSource == .instructions, let deadline = clock.nextDeadline {
                 // End the run at the instruction where the next timer is due.
                 let now = clock.now
                 let instructions = deadline > now ? ((deadline - now) &+ (1 << timeShift) &- 1) >> timeShift : 1
@@ -128,7 +138,13 @@ public final class Machine: CPUBus {
                 // interrupt may wake the CPU; with none, nothing ever will.
                 guard let deadline = clock.nextDeadline else { reason = .halted; break loop }
                 let now = clock.now
-                if deadline > now { idleTime &+= deadline - now }
+                if deadline > now {
+                    if configuration.timeSource == .host {
+                        waitForHost(nanoseconds: deadline - now)
+                    } else {
+                        idleTime &+= deadline - now
+                    }
+                }
                 clock.fireDue()
             case .shutdown: reason = .shutdown; break loop
             }
@@ -138,6 +154,13 @@ public final class Machine: CPUBus {
         configuration.serial.flush()
         configuration.debugConsole.flush()
         return RunSummary(instructions: cpu.instructionCount &- start, seconds: seconds, reason: reason)
+    }
+
+    /// Sleeps while a host-paced guest halts, at most 10 ms at a time so that
+    /// terminal input and the quit key are seen.
+    private func waitForHost(nanoseconds: UInt64) {
+        var pause = timespec(tv_sec: 0, tv_nsec: Int(min(nanoseconds, 10_000_000)))
+        nanosleep(&pause, nil)
     }
 
     // MARK: CPUBus

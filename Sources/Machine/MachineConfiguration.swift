@@ -18,6 +18,17 @@ public struct MachineConfiguration {
     /// `-icount shift=N`). The default, 3, makes the guest a 125 MHz machine of
     /// one instruction per cycle, about as fast as SwiftPC runs.
     public var instructionTimeShift = 3
+    /// Where device time comes from.
+    public var timeSource = TimeSource.instructions
+
+    public enum TimeSource: Equatable {
+        /// Counted in guest instructions: deterministic, and a halted guest
+        /// skips straight to its next timer (the default).
+        case instructions
+        /// The host's monotonic clock, for interactive use (`-rtc clock=host`):
+        /// a halted guest waits in real time; runs are not repeatable.
+        case host
+    }
 
     public init() {}
 }

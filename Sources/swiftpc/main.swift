@@ -15,6 +15,8 @@ usage: swiftpc [options]
   -d CLASSES           trace: in_asm (instructions), cpu (registers), comma-separated
   -D FILE              write the trace to FILE instead of stderr
   -icount-limit N      stop after N instructions
+  -icount shift=N      each instruction lasts 2^N ns of device time (default 3)
+  -rtc clock=vm|host   device time from the instruction count (default, repeatable) or the host clock
   -post                show POST codes written to port 0x80 on stderr
   -nographic, -display none, -no-reboot   accepted for QEMU compatibility
   -h, --help           this text
@@ -80,6 +82,18 @@ while let option = arguments.popFirst() {
         let text = value(for: option)
         guard let n = UInt64(text) else { fail("invalid instruction count '\(text)'") }
         instructionLimit = n
+    case "-icount":
+        let text = value(for: option)
+        let number = text.hasPrefix("shift=") ? String(text.dropFirst(6)) : text
+        guard let shift = Int(number), (0...10).contains(shift) else { fail("invalid -icount '\(text)' (expected shift=N, N from 0 to 10)") }
+        configuration.instructionTimeShift = shift
+    case "-rtc":
+        let text = value(for: option)
+        switch text {
+        case "clock=vm": configuration.timeSource = .instructions
+        case "clock=host": configuration.timeSource = .host
+        default: fail("invalid -rtc '\(text)' (expected clock=vm or clock=host)")
+        }
     case "-post": showPOST = true
     case "-nographic", "-no-reboot": break
     case "-display": _ = value(for: option)

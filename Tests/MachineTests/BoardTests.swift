@@ -32,6 +32,26 @@ final class BoardTests: XCTestCase {
         XCTAssertEqual(m.run(instructionLimit: 100).reason, .halted)
     }
 
+    /// Device time is the instruction count times 2^shift ns: a timer fires at
+    /// its instruction, and a halted CPU skips straight to the next timer.
+    func testVirtualClockDrivesTimers() throws {
+        // 200 NOPs, then HLT with interrupts off.
+        let (m, _) = try machine([UInt8](repeating: 0x90, count: 200) + [0xFA, 0xF4])
+        XCTAssertEqual(m.clock.now, 0)
+        var firedAt: [(instructions: UInt64, time: UInt64)] = []
+        let early = m.clock.makeTimer { firedAt.append((m.cpu.instructionCount, m.clock.now)) }
+        let late = m.clock.makeTimer { firedAt.append((m.cpu.instructionCount, m.clock.now)) }
+        early.schedule(at: 100 << 3)
+        late.schedule(at: 1_000_000)
+        let summary = m.run(instructionLimit: 10_000)
+        XCTAssertEqual(summary.reason, .halted, "nothing left to wake the CPU")
+        XCTAssertEqual(firedAt.count, 2)
+        XCTAssertEqual(firedAt.first?.instructions, 100, "the run ended at the instruction where the timer was due")
+        XCTAssertEqual(firedAt.first?.time, 100 << 3)
+        XCTAssertEqual(firedAt.last?.instructions, 203, "fired while halted")
+        XCTAssertEqual(firedAt.last?.time, 1_000_000, "the halt skipped to the timer")
+    }
+
     func testHolesAndOpenBus() throws {
         // mov ax,0xA000; mov ds,ax; mov byte [0],0x55; mov al,[0]; out 0xE9,al;
         // mov ax,0x5000 (beyond 4 MiB? no: 0x50000 is RAM) ; hlt
