@@ -121,6 +121,7 @@ public final class PIC8259 {
             return .vector(vectorBase | 7)
         }
         accept(ir)
+        update()
         if isMaster && !singleMode && cascadeConfiguration & (1 << UInt8(ir)) != 0 {
             return .cascade(ir)
         }
