@@ -31,7 +31,6 @@ public final class PIC8259 {
     }
 
     private enum ICW4 {
-        static let microprocessorMode: UInt8 = 0x01
         static let autoEOI: UInt8 = 0x02
         static let specialFullyNested: UInt8 = 0x10
     }
