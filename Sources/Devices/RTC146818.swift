@@ -469,13 +469,14 @@ public final class RTC146818: ByteIOPortDevice {
     }
 
     private func alarmMatches() -> Bool {
-        let pairs = [
-            (Register.secondsAlarm, Register.seconds),
-            (Register.minutesAlarm, Register.minutes),
-            (Register.hoursAlarm, Register.hours),
-        ]
-        // 11xxxxxx in an alarm byte matches every value (datasheet, "Alarm").
-        return pairs.allSatisfy { bytes[$0.0] & 0xC0 == 0xC0 || bytes[$0.0] == bytes[$0.1] }
+        alarmMatches(Register.secondsAlarm, Register.seconds)
+            && alarmMatches(Register.minutesAlarm, Register.minutes)
+            && alarmMatches(Register.hoursAlarm, Register.hours)
+    }
+
+    /// 11xxxxxx in an alarm byte matches every value (datasheet, "Alarm").
+    private func alarmMatches(_ alarm: Int, _ time: Int) -> Bool {
+        bytes[alarm] & 0xC0 == 0xC0 || bytes[alarm] == bytes[time]
     }
 
     private func applyUpdates(_ count: UInt64) {
@@ -538,8 +539,11 @@ public final class RTC146818: ByteIOPortDevice {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    /// Writes the time and date registers and the century in the current format.
-    private func setTime(secondsSince1970 seconds: Int64) {
+    /// Writes the time and date registers and the century in the current format
+    /// (register B's DM and 24/12 bits), as firmware would with SET on; the
+    /// divider keeps its phase. `seconds` counts from 1970-01-01 00:00:00.
+    public func setTime(secondsSince1970 seconds: Int64) {
+        sync()
         let (days, secondOfDay) = seconds.floorDivided(by: 86_400)
         let (year, month, date) = Self.civilDate(daysSince1970: days)
         // 1970-01-01 was a Thursday; the chip counts Sunday as 1.
