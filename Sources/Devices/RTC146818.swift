@@ -24,8 +24,15 @@
 ///   leap year, 1900 and 2100 are not).
 /// - The update cycle is instantaneous at the end of each second; UIP is high
 ///   for the 8 oscillator cycles (244.140625 µs, tBUC) before it.
-/// - DSE and SQWE are stored; the daylight-saving jumps and the SQW pin are not
-///   modelled (PC firmware keeps DSE clear and SQW is not wired on the PC).
+/// - DV2-DV0 other than 010 (run) and 11x (reset) select the chains for the
+///   4.194304 and 1.048576 MHz crystals or factory tests; with the PC's
+///   32.768 kHz crystal none keeps time, so they stop the clock and hold the
+///   divider's phase, as the DS12887 (the chip's PC successor) documents.
+/// - SQWE is stored; the SQW pin is not wired on the PC.
+/// - DSE follows the MC146818A's rule (last Sunday in April and October), not
+///   today's; PC firmware keeps it clear.
+/// - The PC/AT configuration bytes in RAM are set by the board through the
+///   API in RTC146818+Configuration.swift.
 public final class RTC146818: ByteIOPortDevice {
     public static let indexPort: UInt16 = 0x70
     public static let dataPort: UInt16 = 0x71
@@ -64,6 +71,7 @@ public final class RTC146818: ByteIOPortDevice {
         static let uie: UInt8 = 0x10
         static let dm: UInt8 = 0x04
         static let hour24: UInt8 = 0x02
+        static let dse: UInt8 = 0x01
     }
 
     enum RegisterC {
@@ -112,13 +120,16 @@ public final class RTC146818: ByteIOPortDevice {
 
     private let clock: VirtualClock
     private var timer: DeviceTimer?
-    private var bytes = [UInt8](repeating: 0, count: RTC146818.size)
+    /// Internal so that the configuration-RAM extension can fill it.
+    var bytes = [UInt8](repeating: 0, count: RTC146818.size)
     /// Virtual time up to which updates and divider edges have been applied.
     private var lastSync: UInt64
     /// While the divider runs, `(now + dividerShift) % 1 s` is the time since the last update.
     private var dividerShift: UInt64 = 0
     /// The divider's phase within the second while it is stopped or in reset.
     private var heldPhase: UInt64 = 0
+    /// The October hour 1:00-1:59 has been repeated; the next 1:59:59 goes on to 2:00.
+    private var fellBack = false
 
     /// - Parameters:
     ///   - clock: the board's virtual clock.
@@ -208,91 +219,6 @@ public final class RTC146818: ByteIOPortDevice {
         }
         bytes[Register.a] = value & ~RegisterA.uip
         reschedule()
-    }
-
-    // MARK: Configuration RAM
-
-    /// Bytes the PC/AT BIOS defines (IBM PC/AT Technical Reference, "CMOS RAM
-    /// Address Map"), plus 0x34/0x35, which SeaBIOS and other firmware read.
-    enum Configuration {
-        static let floppyTypes = 0x10
-        static let hardDiskTypes = 0x12
-        static let equipment = 0x14
-        static let baseMemory = 0x15
-        static let extendedMemory = 0x17
-        static let firstDiskExtendedType = 0x19
-        static let secondDiskExtendedType = 0x1A
-        static let checksummed = 0x10...0x2D
-        static let checksum = 0x2E
-        static let extendedMemoryCopy = 0x30
-        static let memoryAbove16MiB = 0x34
-    }
-
-    /// One byte as the chip holds it, without side effects.
-    public func configurationByte(at address: Int) -> UInt8 {
-        bytes[address & 0x7F]
-    }
-
-    /// Sets a RAM byte (0x0E-0x7F) and, within 0x10-0x2D, refreshes the checksum
-    /// at 0x2E/0x2F. The clock registers 0x00-0x0D belong to the guest.
-    public func setConfigurationByte(_ value: UInt8, at address: Int) {
-        let i = address & 0x7F
-        guard i > Register.d else { return }
-        bytes[i] = value
-        if Configuration.checksummed.contains(i) { updateChecksum() }
-    }
-
-    /// Base memory (0x15/0x16), memory above 1 MiB in KiB (0x17/0x18 and the
-    /// POST copy at 0x30/0x31, capped at 0xFFFF) and memory above 16 MiB in
-    /// 64 KiB units (0x34/0x35, capped at 0xFFFF), all little-endian.
-    public func setMemorySize(baseKiB: Int, extendedKiB: Int) {
-        let above16MiB = extendedKiB > 15 * 1024 ? (extendedKiB - 15 * 1024) / 64 : 0
-        setWord(Self.clampedWord(baseKiB), at: Configuration.baseMemory)
-        setWord(Self.clampedWord(extendedKiB), at: Configuration.extendedMemory)
-        setWord(Self.clampedWord(extendedKiB), at: Configuration.extendedMemoryCopy)
-        setWord(Self.clampedWord(above16MiB), at: Configuration.memoryAbove16MiB)
-        updateChecksum()
-    }
-
-    /// Drive types in 0x10 (0 none, 1 360 KB, 2 1.2 MB, 3 720 KB, 4 1.44 MB,
-    /// 5 2.88 MB; A in the high nibble) and the drive bits of the equipment byte
-    /// 0x14 (bit 0 any drive, bits 6-7 drives minus one); its other bits stay.
-    public func setFloppyTypes(driveA: UInt8, driveB: UInt8) {
-        bytes[Configuration.floppyTypes] = (driveA & 0x0F) << 4 | driveB & 0x0F
-        let drives: UInt8 = (driveA & 0x0F != 0 ? 1 : 0) + (driveB & 0x0F != 0 ? 1 : 0)
-        var equipment = bytes[Configuration.equipment] & 0x3E
-        if drives > 0 { equipment |= (drives - 1) << 6 | 0x01 }
-        bytes[Configuration.equipment] = equipment
-        updateChecksum()
-    }
-
-    /// Fixed-disk types in 0x12 (first disk in the high nibble, 0 none); a type
-    /// of 15 or more stores 0xF there and the type in 0x19 or 0x1A.
-    public func setHardDiskTypes(first: UInt8, second: UInt8) {
-        bytes[Configuration.firstDiskExtendedType] = first >= 15 ? first : 0
-        bytes[Configuration.secondDiskExtendedType] = second >= 15 ? second : 0
-        bytes[Configuration.hardDiskTypes] = min(first, 15) << 4 | min(second, 15)
-        updateChecksum()
-    }
-
-    /// The sum of 0x10-0x2D, stored high byte first at 0x2E.
-    public var checksum: UInt16 {
-        UInt16(bytes[Configuration.checksum]) << 8 | UInt16(bytes[Configuration.checksum + 1])
-    }
-
-    private func updateChecksum() {
-        let sum = Configuration.checksummed.reduce(UInt16(0)) { $0 &+ UInt16(bytes[$1]) }
-        bytes[Configuration.checksum] = UInt8(sum >> 8)
-        bytes[Configuration.checksum + 1] = UInt8(truncatingIfNeeded: sum)
-    }
-
-    private func setWord(_ value: UInt16, at i: Int) {
-        bytes[i] = UInt8(truncatingIfNeeded: value)
-        bytes[i + 1] = UInt8(value >> 8)
-    }
-
-    private static func clampedWord(_ value: Int) -> UInt16 {
-        UInt16(min(max(value, 0), 0xFFFF))
     }
 
     // MARK: Time base
@@ -481,10 +407,9 @@ public final class RTC146818: ByteIOPortDevice {
 
     private func applyUpdates(_ count: UInt64) {
         var remaining = count
-        var days: UInt64 = 0
         if bytes[Register.c] & RegisterC.af == 0 {
             for _ in 0..<min(remaining, Self.alarmSearchLimit) {
-                days &+= advanceTimeOfDay(by: 1)
+                advance(by: 1)
                 remaining -= 1
                 if alarmMatches() {
                     bytes[Register.c] |= RegisterC.af
@@ -492,8 +417,64 @@ public final class RTC146818: ByteIOPortDevice {
                 }
             }
         }
-        days &+= advanceTimeOfDay(by: remaining)
-        advanceDate(by: days)
+        advance(by: remaining)
+    }
+
+    /// `count` update cycles; with DSE, each passage through 1:59:59 AM is a
+    /// single update that may jump (datasheet, "Register B", DSE).
+    private func advance(by count: UInt64) {
+        var remaining = count
+        while remaining > 0 {
+            guard bytes[Register.b] & RegisterB.dse != 0 else {
+                advanceDate(by: advanceTimeOfDay(by: remaining))
+                return
+            }
+            let untilSwitch = secondsUntilDaylightSavingPoint()
+            if untilSwitch >= remaining {
+                advanceDate(by: advanceTimeOfDay(by: remaining))
+                return
+            }
+            advanceDate(by: advanceTimeOfDay(by: untilSwitch))
+            remaining -= untilSwitch + 1
+            daylightSavingUpdate()
+        }
+    }
+
+    /// Updates until the time reads 1:59:59 AM; 0 while a time byte is out of
+    /// range, so that such times count one update at a time until they are valid.
+    private func secondsUntilDaylightSavingPoint() -> UInt64 {
+        let hour = decodeHour(bytes[Register.hours])
+        let minute = decode(bytes[Register.minutes])
+        let second = decode(bytes[Register.seconds])
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return 0 }
+        let secondOfDay = hour * 3_600 + minute * 60 + second
+        return UInt64((7_199 - secondOfDay + 86_400) % 86_400)
+    }
+
+    /// The update from 1:59:59 AM: on the last Sunday in April to 3:00:00 AM,
+    /// the first time on the last Sunday in October back to 1:00:00 AM, by the
+    /// day-of-week and date registers.
+    private func daylightSavingUpdate() {
+        let atPoint = decodeHour(bytes[Register.hours]) == 1 && decode(bytes[Register.minutes]) == 59
+            && decode(bytes[Register.seconds]) == 59
+        let lastSunday = atPoint && decode(bytes[Register.dayOfWeek]) == 1
+        let month = decode(bytes[Register.month])
+        let date = decode(bytes[Register.dateOfMonth])
+        if lastSunday && month == 4 && date >= 24 {
+            setTimeOfDay(hour: 3)
+        } else if lastSunday && month == 10 && date >= 25 && !fellBack {
+            setTimeOfDay(hour: 1)
+            fellBack = true
+        } else {
+            fellBack = false
+            advanceDate(by: advanceTimeOfDay(by: 1))
+        }
+    }
+
+    private func setTimeOfDay(hour: Int) {
+        bytes[Register.seconds] = encode(0)
+        bytes[Register.minutes] = encode(0)
+        bytes[Register.hours] = encodeHour(hour)
     }
 
     private func advanceDate(by days: UInt64) {

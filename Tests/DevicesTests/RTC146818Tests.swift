@@ -240,6 +240,28 @@ final class RTC146818Tests: XCTestCase {
         XCTAssertEqual(read(rtc, Reg.seconds), 0x02, "the stopped divider resumes its phase")
     }
 
+    func testDaylightSavingUpdates() {
+        let cases: [(Int64, UInt8, UInt64, [UInt8], String)] = [
+            (1_682_819_999, 0x03, 1, [0x00, 0x00, 0x03, 0x01, 0x30, 0x04, 0x23, 0x20], "last Sunday in April skips 2 AM"),
+            (1_682_819_999, 0x02, 1, [0x00, 0x00, 0x02, 0x01, 0x30, 0x04, 0x23, 0x20], "without DSE"),
+            (1_682_215_199, 0x03, 1, [0x00, 0x00, 0x02, 0x01, 0x23, 0x04, 0x23, 0x20], "not the last Sunday"),
+            (1_698_544_799, 0x03, 1, [0x00, 0x00, 0x01, 0x01, 0x29, 0x10, 0x23, 0x20], "last Sunday in October repeats 1 AM"),
+            (1_698_544_799, 0x03, 3_601, [0x00, 0x00, 0x02, 0x01, 0x29, 0x10, 0x23, 0x20], "only once"),
+            (1_698_537_600, 0x03, 3 * 3_600, [0x00, 0x00, 0x02, 0x01, 0x29, 0x10, 0x23, 0x20], "October in one jump"),
+            (1_682_726_400, 0x03, 2 * 86_400, [0x00, 0x00, 0x01, 0x02, 0x01, 0x05, 0x23, 0x20], "April in one jump"),
+            (1_698_537_600, 0x01, 15 * 3_600, [0x00, 0x00, 0x82, 0x01, 0x29, 0x10, 0x23, 0x20], "12-hour October: 2 PM after 15 hours"),
+        ]
+        for (start, registerB, elapsed, expected, name) in cases {
+            setUp()
+            let rtc = makeRTC()
+            write(rtc, Reg.b, 0x80 | registerB)
+            rtc.setTime(secondsSince1970: start)
+            write(rtc, Reg.b, registerB)
+            run(until: elapsed * Self.second)
+            XCTAssertEqual(clockBytes(rtc), expected, name)
+        }
+    }
+
     // MARK: Interrupts
 
     func testRegisterCReadClearsFlagsAndLowersIRQ8() {
