@@ -22,7 +22,8 @@ extension RTC146818 {
         static let memoryAbove16MiB = 0x34
     }
 
-    /// One byte as the chip holds it, without side effects.
+    /// One byte as the chip holds it, without side effects (the clock registers
+    /// as of the guest's last access).
     public func configurationByte(at address: Int) -> UInt8 {
         bytes[address & 0x7F]
     }

@@ -306,7 +306,8 @@ public final class RTC146818: ByteIOPortDevice {
     }
 
     /// Schedules the next enabled interrupt, or nothing while IRQ8 is already high:
-    /// only a read of register C can change the line then, and it reschedules.
+    /// only a read of register C or a write to register B can lower it then, and
+    /// both reschedule.
     private func reschedule() {
         guard let timer else { return }
         let b = bytes[Register.b]
