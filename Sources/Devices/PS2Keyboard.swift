@@ -165,7 +165,6 @@ public final class PS2Keyboard: PS2Device {
                 send([Response.ack, scanCodeSet])
             case 1...3:
                 scanCodeSet = value
-                output.removeAll()
                 send([Response.ack])
             default:
                 send([Response.resend])
