@@ -19,7 +19,7 @@ public protocol PS2Device: AnyObject {
 /// The bounded transmit queue of a PS/2 device.
 struct PS2OutputQueue {
     let capacity: Int
-    private(set) var bytes: [UInt8] = []
+    private var bytes: [UInt8] = []
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -29,23 +29,15 @@ struct PS2OutputQueue {
         bytes.count
     }
 
-    var isEmpty: Bool {
-        bytes.isEmpty
-    }
-
     var last: UInt8? {
         bytes.last
-    }
-
-    func hasRoom(for count: Int) -> Bool {
-        bytes.count + count <= capacity
     }
 
     /// Appends all of `sequence` or, if it does not fit, none of it: a
     /// device never sends half a packet or half a multi-byte code.
     @discardableResult
     mutating func append(_ sequence: [UInt8]) -> Bool {
-        guard hasRoom(for: sequence.count) else { return false }
+        guard bytes.count + sequence.count <= capacity else { return false }
         bytes.append(contentsOf: sequence)
         return true
     }

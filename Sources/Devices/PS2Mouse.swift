@@ -99,7 +99,8 @@ public final class PS2Mouse: PS2Device {
             send([byte])
             return
         }
-        if let command = awaitingParameter {
+        // Reset is obeyed even where a parameter is due.
+        if let command = awaitingParameter, byte != Command.reset {
             awaitingParameter = nil
             parameter(byte, for: command)
             return
@@ -153,9 +154,12 @@ public final class PS2Mouse: PS2Device {
             ? value <= 3
             : Self.validSampleRates.contains(value)
         guard valid else {
+            // The first bad parameter asks for it again; a second one is
+            // an error and ends the command (reference, "Error Handling").
             invalidParameters += 1
-            awaitingParameter = command
-            send([invalidParameters >= 2 ? Response.error : Response.resend])
+            let giveUp = invalidParameters >= 2
+            awaitingParameter = giveUp ? nil : command
+            send([giveUp ? Response.error : Response.resend])
             return
         }
         invalidParameters = 0
