@@ -99,10 +99,10 @@ public enum VGAFont {
         (2, 2, 1, 1), (1, 1, 2, 2), (1, 0, 1, 0), (0, 1, 0, 1),
     ]
 
-    /// Draws each arm as a band from the cell edge across the centre (one
-    /// dot wide for a single line, the span of both lines for a double),
-    /// then hollows out the inside of every double arm; where double arms
-    /// meet, the hollows open the corners and junctions correctly.
+    /// Draws each double arm as a band from the cell edge across the centre
+    /// spanning both of its lines, then hollows out the inside of every
+    /// double arm, so where double arms meet the hollows open the corners
+    /// and junctions; single lines are drawn last.
     private static func boxGlyph(_ weights: (up: Int, down: Int, left: Int, right: Int)) -> [UInt8] {
         let vertical = max(weights.up, weights.down)
         let horizontal = max(weights.left, weights.right)
@@ -110,20 +110,34 @@ public enum VGAFont {
         let (top, bottom) = horizontal == 2 ? (6, 9) : horizontal == 1 ? (7, 7) : (0, 15)
         var lit = [[Bool]](repeating: [Bool](repeating: false, count: 8), count: height)
         func fill(_ rows: ClosedRange<Int>, _ columns: ClosedRange<Int>, _ value: Bool) {
-            guard rows.lowerBound <= rows.upperBound else { return }
             for y in rows { for x in columns { lit[y][x] = value } }
         }
-        func span(_ weight: Int, single: Int, double: ClosedRange<Int>) -> ClosedRange<Int> {
-            weight == 2 ? double : single...single
-        }
-        if weights.up > 0 { fill(0...bottom, span(weights.up, single: 3, double: 2...5), true) }
-        if weights.down > 0 { fill(top...15, span(weights.down, single: 3, double: 2...5), true) }
-        if weights.left > 0 { fill(span(weights.left, single: 7, double: 6...9), 0...right, true) }
-        if weights.right > 0 { fill(span(weights.right, single: 7, double: 6...9), left...7, true) }
-        if weights.up == 2 { fill(0...(bottom - 1), 3...4, false) }
-        if weights.down == 2 { fill((top + 1)...15, 3...4, false) }
-        if weights.left == 2 && right >= 1 { fill(7...8, 0...(right - 1), false) }
-        if weights.right == 2 && left <= 6 { fill(7...8, (left + 1)...7, false) }
+        // Doubles first: their bands, then their hollows, which reach the
+        // centre column or row unless a perpendicular double is there.
+        let hollowLeftEnd = vertical == 2 ? right - 1 : right
+        let hollowRightStart = vertical == 2 ? left + 1 : left
+        let hollowUpEnd = horizontal == 2 ? bottom - 1 : bottom
+        let hollowDownStart = horizontal == 2 ? top + 1 : top
+        if weights.up == 2 { fill(0...bottom, 2...5, true) }
+        if weights.down == 2 { fill(top...15, 2...5, true) }
+        if weights.left == 2 { fill(6...9, 0...right, true) }
+        if weights.right == 2 { fill(6...9, left...7, true) }
+        if weights.up == 2 { fill(0...hollowUpEnd, 3...4, false) }
+        if weights.down == 2 { fill(hollowDownStart...15, 3...4, false) }
+        if weights.left == 2 { fill(7...8, 0...hollowLeftEnd, false) }
+        if weights.right == 2 { fill(7...8, hollowRightStart...7, false) }
+        // Single lines on top: one that ends at a double line running
+        // across stops at its near line; one that continues crosses it.
+        let doubleAcross = weights.left == 2 && weights.right == 2
+        let doubleAlong = weights.up == 2 && weights.down == 2
+        let upEnd = doubleAcross && weights.down == 0 ? top : bottom
+        let downStart = doubleAcross && weights.up == 0 ? bottom : top
+        let leftEnd = doubleAlong && weights.right == 0 ? left : right
+        let rightStart = doubleAlong && weights.left == 0 ? right : left
+        if weights.up == 1 { fill(0...upEnd, 3...3, true) }
+        if weights.down == 1 { fill(downStart...15, 3...3, true) }
+        if weights.left == 1 { fill(7...7, 0...leftEnd, true) }
+        if weights.right == 1 { fill(7...7, rightStart...7, true) }
         return lit.map { row in
             row.enumerated().reduce(UInt8(0)) { $0 | ($1.element ? 0x80 >> UInt8($1.offset) : 0) }
         }

@@ -6,6 +6,14 @@ public struct VGACursor: Equatable {
     public var startLine: Int
     public var endLine: Int
     public var enabled: Bool
+
+    public init(row: Int, column: Int, startLine: Int, endLine: Int, enabled: Bool) {
+        self.row = row
+        self.column = column
+        self.startLine = startLine
+        self.endLine = endLine
+        self.enabled = enabled
+    }
 }
 
 /// The text screen the CRT Controller scans out (IBM VGA Technical
