@@ -6,9 +6,10 @@
 /// The text buffer is the CPU's odd/even view of planes 0 and 1: character
 /// bytes at even offsets, attribute bytes at odd offsets. The board maps it
 /// as plain memory and the renderers read it when they draw, so guest writes
-/// cost nothing. Graphics modes, plane 2 font loading, split screen and
-/// pixel panning are not modelled; the character shapes come from the
-/// built-in ROM font (`VGAFont`).
+/// cost nothing. Graphics modes, plane 2 font loading, split screen, double
+/// scanning and pixel panning are not modelled; the character shapes come
+/// from the built-in ROM font (`VGAFont`). The palette registers take CPU
+/// writes whatever the PAS bit says, as most VGA clones do.
 ///
 /// Input Status 1 follows the raster position computed from the virtual
 /// clock and the CRTC timing registers (70 Hz with the mode 3 values), so
@@ -53,9 +54,10 @@ public final class VGA: ByteIOPortDevice {
     static let graphicsCount = 9
     static let attributeCount = 0x15
 
-    /// All ports the VGA decodes; those that belong to the addressing mode
-    /// not selected by I/OAS read as open bus.
-    public let ports: ClosedRange<UInt16> = 0x3B0...0x3DF
+    /// The port ranges the VGA decodes; the CRTC and Input Status 1 ports of
+    /// the addressing mode I/OAS does not select read as open bus. 0x3BC-0x3BF
+    /// are left to a parallel port.
+    public let ports: [ClosedRange<UInt16>] = [0x3B0...0x3BB, 0x3C0...0x3DF]
     /// The CPU's view of the text planes, `textMemorySize` bytes.
     public let textMemory: UnsafeMutableRawPointer
     let clock: VirtualClock
@@ -86,7 +88,7 @@ public final class VGA: ByteIOPortDevice {
 
     public init(clock: VirtualClock) {
         self.clock = clock
-        textMemory = UnsafeMutableRawPointer.allocate(byteCount: Self.textMemorySize, alignment: 16)
+        textMemory = UnsafeMutableRawPointer.allocate(byteCount: Self.textMemorySize, alignment: 4096)
         let blank = textMemory.bindMemory(to: UInt16.self, capacity: Self.textMemorySize / 2)
         for cell in 0..<(Self.textMemorySize / 2) {
             blank[cell] = UInt16(0x0720).littleEndian

@@ -51,7 +51,8 @@ extension VGA {
     /// current frame from the virtual clock), which sets the blink phases.
     /// Every displayed dot is drawn: 9 per character unless the Sequencer
     /// selects 8, `characterHeight` lines per row. The ninth dot repeats the
-    /// eighth for 0xC0-0xDF when line graphics are enabled.
+    /// eighth for 0xC0-0xDF when line graphics are enabled. The cursor and
+    /// blinking characters follow `cursorShown` and `blinkingCharactersShown`.
     public func renderFrame(frame: UInt64? = nil) -> VGAFrame {
         let dots = dotsPerCharacter
         let width = columns * dots
@@ -76,6 +77,9 @@ extension VGA {
         let blink = blinkEnabled
         let lineGraphics = attribute[0x10] & Self.lineGraphicsEnable != 0
         let underlineLine = Int(crtc[0x14] & 0x1F)
+        // Cells shorter than the font (the 8- and 14-line modes, whose fonts
+        // the BIOS would load into plane 2) sample its lines evenly.
+        let fontLine = (0..<lines).map { lines < VGAFont.height ? $0 * VGAFont.height / lines : $0 }
         rgb.withUnsafeMutableBufferPointer { out in
             for row in 0..<rows {
                 for column in 0..<columns {
@@ -86,7 +90,7 @@ extension VGA {
                     let isCursorCell = drawCursor && row == cursor.row && column == cursor.column
                     let extendNinth = lineGraphics && (0xC0...0xDF).contains(code)
                     for line in 0..<lines {
-                        var bits = UInt16(VGAFont.row(code, line: line)) << 1
+                        var bits = UInt16(VGAFont.row(code, line: fontLine[line])) << 1
                         if extendNinth { bits |= bits >> 1 & 1 }
                         if line == underlineLine && attributeByte & 0x77 == 0x01 { bits = 0x1FF }
                         if isCursorCell && line >= cursor.startLine && line <= cursor.endLine { bits = 0x1FF }

@@ -61,7 +61,6 @@ final class VGAPictureTests: XCTestCase {
         XCTAssertEqual(rgb(frame, 8, 7), Self.grey, "─ continues through the ninth dot")
         XCTAssertEqual(rgb(frame, 9 + 3, 0), Self.grey, "│ at dot 3")
         XCTAssertEqual(rgb(frame, 18 + 8, 7), Self.black, "- has a dark ninth dot")
-        write(0x3DA, 0)
         _ = vga.ioRead(port: 0x3DA, size: 1)
         write(0x3C0, 0x30)
         write(0x3C0, 0x08)
@@ -95,6 +94,23 @@ final class VGAPictureTests: XCTestCase {
         write(0x3D4, 0x0A)
         write(0x3D5, 0x2D)
         XCTAssertEqual(rgb(vga.renderFrame(frame: 0), 9 + 4, 16 + 13), Self.blue, "cursor disabled")
+    }
+
+    func testShortCellsSampleTheFont() {
+        poke(0x41, row: 0, column: 0, attribute: 0x07)
+        write(0x3D4, 0x09)
+        write(0x3D5, 0x07)
+        write(0x3D4, 0x0A)
+        write(0x3D5, 0x20)
+        let frame = vga.renderFrame(frame: 0)
+        XCTAssertEqual(frame.height, 400, "50 rows of 8 lines")
+        for line in 0..<8 {
+            let bits = VGAFont.row(0x41, line: line * 2)
+            for dot in 0..<8 {
+                let lit = bits & (0x80 >> UInt8(dot)) != 0
+                XCTAssertEqual(rgb(frame, dot, line), lit ? Self.grey : Self.black, "A at (\(dot), \(line))")
+            }
+        }
     }
 
     func testScreenOffAndPaletteAccessBlankTheDisplay() {
@@ -268,7 +284,7 @@ final class VGAPictureTests: XCTestCase {
         for round in 0..<40 {
             for _ in 0..<2_000 {
                 let random = generator.next()
-                let port = 0x3B0 + UInt16(truncatingIfNeeded: random % 0x30)
+                let port = 0x3B0 + UInt16(truncatingIfNeeded: random % 0x31)
                 let size = sizes[Int((random >> 16) % UInt64(sizes.count))]
                 if random & 0x100 == 0 {
                     vga.ioWrite(port: port, size: size, value: UInt32(truncatingIfNeeded: random >> 24))

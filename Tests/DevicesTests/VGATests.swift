@@ -60,7 +60,7 @@ final class VGATests: XCTestCase {
         XCTAssertTrue(vga.colorAddressing)
         XCTAssertEqual(vga.textMemoryBase, 0xB8000)
         XCTAssertEqual(VGA.textMemorySize, 0x8000)
-        XCTAssertEqual(vga.ports, 0x3B0...0x3DF)
+        XCTAssertEqual(vga.ports, [0x3B0...0x3BB, 0x3C0...0x3DF])
         XCTAssertEqual(vga.columns, 80)
         XCTAssertEqual(vga.rowStride, 80)
         XCTAssertEqual(vga.rows, 25)
