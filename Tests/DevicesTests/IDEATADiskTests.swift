@@ -290,3 +290,52 @@ final class IDEATADiskTests: XCTestCase {
         XCTAssertEqual(bench.inb(2), 0xFF, "CHECK POWER MODE: active")
     }
 }
+
+/// The disk on a raw image file: PIO writes reach the file, FLUSH CACHE
+/// fsyncs it before it completes.
+final class IDERawImageTests: XCTestCase {
+    /// Counts flushes that reach the image.
+    private final class FlushRecorder: BlockDevice {
+        let image: RawImage
+        var flushes = 0
+        init(_ image: RawImage) { self.image = image }
+        var blockSize: Int { image.blockSize }
+        var blockCount: UInt64 { image.blockCount }
+        var isReadOnly: Bool { image.isReadOnly }
+        func read(at lba: UInt64, count: Int) throws -> [UInt8] { try image.read(at: lba, count: count) }
+        func write(at lba: UInt64, _ data: [UInt8]) throws { try image.write(at: lba, data) }
+        func flush() throws {
+            try image.flush()
+            flushes += 1
+        }
+    }
+
+    func testWritesReachTheFileAndFlushCompletesAfterFsync() throws {
+        let path = NSTemporaryDirectory() + "swiftpc-ide-\(getpid()).img"
+        FileManager.default.createFile(atPath: path, contents: Data((0..<64).flatMap { patternSector($0) }))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = FlushRecorder(try RawImage(path: path))
+        let bench = IDETestBench(master: { ATADisk(medium: recorder, clock: $0) })
+        bench.setLBA28(5, count: 1)
+        bench.command(0x20)
+        bench.waitNotBusy()
+        XCTAssertEqual(bench.readBytes(512), patternSector(5))
+        bench.setLBA48(40, count: 2)
+        bench.command(0x34)
+        for fill: UInt8 in [0x5A, 0xA5] {
+            bench.waitNotBusy()
+            bench.writeBytes([UInt8](repeating: fill, count: 512))
+        }
+        bench.waitNotBusy()
+        XCTAssertEqual(bench.inb(7), 0x50)
+        let file = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        XCTAssertEqual(Array(file[40 * 512..<41 * 512]), [UInt8](repeating: 0x5A, count: 512))
+        XCTAssertEqual(Array(file[41 * 512..<42 * 512]), [UInt8](repeating: 0xA5, count: 512))
+        bench.command(0xEA)
+        XCTAssertEqual(recorder.flushes, 0, "the flush happens while BSY")
+        bench.waitNotBusy()
+        XCTAssertEqual(recorder.flushes, 1)
+        XCTAssertTrue(bench.irq)
+        XCTAssertEqual(bench.inb(7), 0x50)
+    }
+}
