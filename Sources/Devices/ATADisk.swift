@@ -18,7 +18,7 @@ public final class ATADisk: IDEDevice {
     public let firmwareRevision: String
     /// Sectors per READ/WRITE MULTIPLE block; 0 when multiple mode is off.
     public private(set) var multipleCount = 0
-    /// The CHS translation set by INITIALIZE DEVICE PARAMETERS (8.19).
+    /// The CHS translation set by INITIALIZE DEVICE PARAMETERS.
     public private(set) var logicalHeads: Int
     public private(set) var logicalSectorsPerTrack: Int
     public private(set) var writeCacheEnabled = true
@@ -96,7 +96,7 @@ public final class ATADisk: IDEDevice {
 
     // MARK: Addressing
 
-    /// The starting sector and count of a transfer command (7.10-7.14).
+    /// The starting sector and count of a transfer command.
     private func requestedRange(extended: Bool) -> (lba: UInt64?, count: Int) {
         if extended {
             let count = Int(sectorCount.previous) << 8 | Int(sectorCount.current)
@@ -123,7 +123,7 @@ public final class ATADisk: IDEDevice {
     }
 
     /// Puts `lba` back in the address registers in the command's addressing
-    /// mode, so an error reports the failing sector (8.x "Error outputs").
+    /// mode, so an error reports the failing sector (the commands' "Error outputs").
     private func reportAddress(_ lba: UInt64, extended: Bool) {
         if extended {
             lbaLow.set(current: UInt8(truncatingIfNeeded: lba), previous: UInt8(truncatingIfNeeded: lba >> 24))
@@ -177,7 +177,7 @@ public final class ATADisk: IDEDevice {
         busy(for: Self.sectorDelay * UInt64(blockLength)) { self.readBlock() }
     }
 
-    /// PIO data-in (9.7): each block is offered with DRQ and an interrupt.
+    /// "PIO data-in command protocol": each block is offered with DRQ and an interrupt.
     private func readBlock() {
         let count = blockLength
         guard medium.contains(lba: transfer.lba, count: count) else {
@@ -214,7 +214,7 @@ public final class ATADisk: IDEDevice {
         busy(for: Self.commandDelay) { self.requestWriteBlock(interrupt: false) }
     }
 
-    /// PIO data-out (9.8): the first block is asked for without an
+    /// "PIO data-out command protocol": the first block is asked for without an
     /// interrupt, later ones with one after the previous block is written.
     private func requestWriteBlock(interrupt: Bool) {
         let count = blockLength
@@ -246,7 +246,7 @@ public final class ATADisk: IDEDevice {
         }
     }
 
-    /// READ VERIFY SECTORS (8.28): the range is checked, nothing moves.
+    /// READ VERIFY SECTORS: the range is checked, nothing moves.
     private func verify(extended: Bool) {
         guard setUpTransfer(extended: extended, multiple: false) else { return }
         busy(for: Self.sectorDelay) {
@@ -263,7 +263,7 @@ public final class ATADisk: IDEDevice {
 
     // MARK: Non-data commands
 
-    /// SET MULTIPLE MODE (8.39): a power of two up to `maxMultiple`, or 0 to turn it off.
+    /// SET MULTIPLE MODE: a power of two up to `maxMultiple`, or 0 to turn it off.
     private func setMultipleMode() {
         let count = Int(sectorCount.current)
         guard count <= Self.maxMultiple, count & (count - 1) == 0 || count == 0 else {
@@ -274,7 +274,7 @@ public final class ATADisk: IDEDevice {
         completeCommand()
     }
 
-    /// SET FEATURES (8.37): transfer mode (PIO only) and the write cache.
+    /// SET FEATURES: transfer mode (PIO only) and the write cache.
     private func setFeatures() {
         switch features.current {
         case 0x02:
@@ -296,7 +296,7 @@ public final class ATADisk: IDEDevice {
         completeCommand()
     }
 
-    /// FLUSH CACHE (8.14): completes once the host file is fsync'd.
+    /// FLUSH CACHE: completes once the host file is fsync'd.
     private func flushCache() {
         do {
             try medium.flush()
@@ -306,7 +306,7 @@ public final class ATADisk: IDEDevice {
         }
     }
 
-    /// INITIALIZE DEVICE PARAMETERS (8.16): sectors per track from the
+    /// INITIALIZE DEVICE PARAMETERS: sectors per track from the
     /// sector count, heads from the device register's head bits plus one.
     private func initializeDeviceParameters() {
         guard sectorCount.current != 0 else {

@@ -1,10 +1,11 @@
 /// The 256-word IDENTIFY DEVICE and IDENTIFY PACKET DEVICE responses
-/// (ATA/ATAPI-6, T13/1410D, 8.15 table 27 and 8.16 table 29).
+/// (ATA/ATAPI-6, T13/1410D, clause 8, the IDENTIFY DEVICE and IDENTIFY
+/// PACKET DEVICE data tables).
 struct IdentifyData {
     var words = [UInt16](repeating: 0, count: 256)
 
     /// ATA strings hold two characters per word, the first in the high byte,
-    /// padded with spaces (8.15.10).
+    /// padded with spaces.
     mutating func setString(_ text: String, at first: Int, words count: Int) {
         var bytes = Array(text.utf8.prefix(count * 2).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: " ") })
         bytes += Array(repeating: UInt8(ascii: " "), count: count * 2 - bytes.count)
@@ -19,7 +20,7 @@ struct IdentifyData {
     }
 
     /// Word 255: signature A5h and a checksum byte that makes the 512 bytes
-    /// sum to zero modulo 256 (8.15.62).
+    /// sum to zero modulo 256 (word 255, "Integrity word").
     func bytesWithChecksum() -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(512)

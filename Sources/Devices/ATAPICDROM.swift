@@ -1,7 +1,7 @@
 import Storage
 
 /// An ATAPI CD-ROM drive: the PACKET command protocol of ATA/ATAPI-6
-/// (T13/1410D, 8.23 and 9.10) carrying MMC/SPC commands (SCSI Primary
+/// (T13/1410D, the PACKET command and the "PACKET command protocol") carrying MMC/SPC commands (SCSI Primary
 /// Commands SPC-2, Multimedia Commands MMC-2) to 2048-byte sectors of
 /// `medium`, an ISO image (a `BlockDevice` with 2048-byte blocks), or no disc.
 ///
@@ -9,7 +9,7 @@ import Storage
 /// reports CHECK CONDITION with sense key and additional sense code, which
 /// REQUEST SENSE returns and clears.
 public final class ATAPICDROM: IDEDevice {
-    /// SCSI sense keys (SPC-2, table 107).
+    /// SCSI sense keys (SPC-2, "Sense key descriptions").
     public enum SenseKey {
         public static let noSense: UInt8 = 0x0
         public static let notReady: UInt8 = 0x2
@@ -18,7 +18,7 @@ public final class ATAPICDROM: IDEDevice {
         public static let unitAttention: UInt8 = 0x6
     }
 
-    /// The interrupt reason bits in the sector count register (9.10).
+    /// The interrupt reason bits in the sector count register ("PACKET command protocol").
     enum InterruptReason {
         static let commandOrData: UInt8 = 0x01
         static let io: UInt8 = 0x02
@@ -69,7 +69,7 @@ public final class ATAPICDROM: IDEDevice {
         case 0xEF, 0xE0...0xE3:
             busy(for: Self.commandDelay) { self.completeCommand() }
         default:
-            // 9.12: ATA commands an ATAPI device does not execute abort and
+            // "Signature and persistence": ATA commands an ATAPI device does not execute abort and
             // leave the signature, so IDENTIFY DEVICE reveals a packet device.
             applySignature()
             abortCommand()
@@ -78,7 +78,7 @@ public final class ATAPICDROM: IDEDevice {
 
     // MARK: PACKET protocol
 
-    /// PACKET (8.23): asks for the 12-byte command packet with CoD set, IO clear.
+    /// PACKET: asks for the 12-byte command packet with CoD set, IO clear.
     private func packet() {
         guard features.current & 0x01 == 0 else {
             abortCommand()
@@ -142,7 +142,7 @@ public final class ATAPICDROM: IDEDevice {
     }
 
     /// Status phase with CHECK CONDITION: ERR, the sense key in the error
-    /// register's upper nibble and ABRT for an invalid command (ATA-6 8.23.5).
+    /// register's upper nibble and ABRT for an invalid command (ATA-6 PACKET "Error outputs").
     private func checkCondition() {
         sectorCount.current = InterruptReason.commandOrData | InterruptReason.io
         failCommand(sense.key << 4 | (sense.key == SenseKey.illegalRequest ? ErrorBit.abrt : 0))
@@ -164,7 +164,7 @@ public final class ATAPICDROM: IDEDevice {
     }
 
     /// One DRQ data block of at most the byte count limit, with its length in
-    /// LBA mid/high and IO set (9.10); after the last, the status phase.
+    /// LBA mid/high and IO set ("PACKET command protocol"); after the last, the status phase.
     private func sendNextBlock() {
         if outputIndex >= output.count && readRemaining > 0 {
             refillFromMedium()
@@ -209,7 +209,7 @@ public final class ATAPICDROM: IDEDevice {
 
     // MARK: Commands
 
-    /// REQUEST SENSE (SPC-2 7.20): fixed-format sense data, then cleared.
+    /// REQUEST SENSE (SPC-2): fixed-format sense data, then cleared.
     private func requestSense(_ cdb: [UInt8]) {
         var data = [UInt8](repeating: 0, count: 18)
         data[0] = 0x70
@@ -220,7 +220,7 @@ public final class ATAPICDROM: IDEDevice {
         respond(data, allocationLength: Int(cdb[4]))
     }
 
-    /// INQUIRY (SPC-2 7.3.2): CD-ROM device (type 05h), removable medium.
+    /// INQUIRY (SPC-2): CD-ROM device (type 05h), removable medium.
     private func inquiry(_ cdb: [UInt8]) {
         var data: [UInt8] = [0x05, 0x80, 0x00, 0x21, 31, 0, 0, 0]
         data += padded(vendor, 8) + padded(product, 16) + padded(revision, 4)
@@ -235,7 +235,7 @@ public final class ATAPICDROM: IDEDevice {
         return bytes + Array(repeating: UInt8(ascii: " "), count: length - bytes.count)
     }
 
-    /// READ CAPACITY (MMC-2 6.1.21): last LBA and block length, big-endian.
+    /// READ CAPACITY (MMC-2): last LBA and block length, big-endian.
     private func readCapacity() {
         guard requireMedium(), let disc = medium else { return }
         let last = UInt32(truncatingIfNeeded: max(disc.blockCount, 1) - 1)
@@ -247,7 +247,7 @@ public final class ATAPICDROM: IDEDevice {
         respond(data, allocationLength: 8)
     }
 
-    /// READ(10)/READ(12) (MMC-2 6.1.15): LBA out of range is ILLEGAL
+    /// READ(10)/READ(12) (MMC-2): LBA out of range is ILLEGAL
     /// REQUEST, LOGICAL BLOCK ADDRESS OUT OF RANGE (21h/00h).
     private func read(lba: UInt64, count: Int) {
         guard requireMedium(), let disc = medium else { return }
@@ -265,7 +265,7 @@ public final class ATAPICDROM: IDEDevice {
         sendNextBlock()
     }
 
-    /// MODE SENSE(10) (SPC-2 7.9): the read error recovery page (01h) and the
+    /// MODE SENSE(10) (SPC-2): the read error recovery page (01h) and the
     /// CD capabilities page (2Ah), or both for 3Fh.
     private func modeSense(_ cdb: [UInt8]) {
         let page = cdb[2] & 0x3F

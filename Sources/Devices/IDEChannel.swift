@@ -2,7 +2,7 @@
 /// the control block register at `controlPort` and one IRQ, shared by a
 /// device 0 (master) and a device 1 (slave). Register map and semantics
 /// follow ATA/ATAPI-6 (T13/1410D) section 7; the absent-device rules follow
-/// 9.16 ("Device 0 only configurations").
+/// clause 9 ("Device 0 only configurations").
 ///
 /// The data register is 16 bits wide; a 32-bit access moves two words (as
 /// PCI IDE controllers do) and a byte access moves one word and returns its
@@ -10,7 +10,7 @@
 /// split into byte cycles at consecutive ports, as the ISA bus does.
 /// Ports this channel does not own read as open bus (0xFF).
 public final class IDEChannel: IOPortDevice {
-    /// Device control register bits (7.8).
+    /// Device Control register bits (7, "Device Control register").
     public enum DeviceControl {
         public static let nIEN: UInt8 = 0x02
         public static let srst: UInt8 = 0x04
@@ -111,7 +111,7 @@ public final class IDEChannel: IOPortDevice {
             return UInt8(truncatingIfNeeded: readData())
         }
         guard let device = selectedDevice else {
-            // 9.16: device 0 answers for an absent device 1 with status 00h
+            // "Device 0 only configurations": device 0 answers for an absent device 1 with status 00h
             // and its own shadow of the other registers.
             if register == 7 { return 0 }
             return devices[0]?.readTaskFile(register: register, hob: hob)

@@ -3,15 +3,15 @@ import Storage
 /// One device on an IDE (ATA) cable: the task-file registers it latches,
 /// its status and error, its INTRQ and its PIO data buffer, following
 /// ATA/ATAPI-6 (T13/1410D) section 7 ("Register description") and section 9
-/// ("Protocol": PIO data-in 9.7, PIO data-out 9.8, non-data 9.9, PACKET
-/// 9.10, software reset 9.2).
+/// ("Protocol": the PIO data-in, PIO data-out, non-data, PACKET and
+/// software reset protocols).
 ///
-/// Both devices on a channel latch every task-file write (7.1), so each keeps
+/// Both devices on a channel latch every task-file write (clause 7), so each keeps
 /// its own copy; `ATADisk` and `ATAPICDROM` add their command sets. Commands
 /// run in virtual time: writing the command sets BSY and the next phase
 /// happens when the device's timer fires, so a guest polling BSY sees it.
 public class IDEDevice {
-    /// Status register bits (7.15).
+    /// Status register bits (7, "Status register").
     public enum Status {
         public static let bsy: UInt8 = 0x80
         public static let drdy: UInt8 = 0x40
@@ -21,7 +21,7 @@ public class IDEDevice {
         public static let err: UInt8 = 0x01
     }
 
-    /// Error register bits (7.9).
+    /// Error register bits (7, "Error register").
     public enum ErrorBit {
         public static let unc: UInt8 = 0x40
         public static let idnf: UInt8 = 0x10
@@ -29,7 +29,7 @@ public class IDEDevice {
     }
 
     /// A command-block register that keeps the previous value written for
-    /// 48-bit commands, read back with HOB set (7.1, "48-bit Address feature set").
+    /// 48-bit commands, read back with HOB set ("48-bit Address feature set").
     public struct HOBRegister {
         public var current: UInt8 = 0
         public var previous: UInt8 = 0
@@ -45,7 +45,7 @@ public class IDEDevice {
         }
     }
 
-    /// The device register's LBA bit (7.10).
+    /// The Device register's LBA bit (7, "Device register").
     static let lbaMode: UInt8 = 0x40
     /// Time a non-data command or a reset keeps the device busy.
     static let commandDelay: UInt64 = 2_000
@@ -80,13 +80,13 @@ public class IDEDevice {
         error = 0x01
     }
 
-    /// The register values that identify the device type after a reset (9.12).
+    /// The register values that identify the device type after a reset ("Signature and persistence").
     var signature: (mid: UInt8, high: UInt8) { (0, 0) }
 
     /// Status of the device once it is idle after a reset.
     var idleStatus: UInt8 { Status.drdy | Status.dsc }
 
-    /// Status right after a reset or diagnostic (9.12).
+    /// Status right after a reset or diagnostic.
     var resetStatus: UInt8 { idleStatus }
 
     var isBusy: Bool { status & Status.bsy != 0 }
@@ -123,7 +123,7 @@ public class IDEDevice {
         }
     }
 
-    /// A status read on the command block, which acknowledges the interrupt (7.15).
+    /// A status read on the command block, which acknowledges the interrupt ("Status register").
     func readStatusAcknowledging() -> UInt8 {
         let value = status
         setInterrupt(false)
@@ -137,7 +137,7 @@ public class IDEDevice {
 
     // MARK: Reset
 
-    /// SRST set: the device stops what it was doing and stays busy (9.2).
+    /// SRST set: the device stops what it was doing and stays busy ("Software reset protocol").
     func holdReset() {
         stopEverything()
         status = Status.bsy
@@ -153,7 +153,7 @@ public class IDEDevice {
         }
     }
 
-    /// EXECUTE DEVICE DIAGNOSTIC (8.11): signature, code 01h (passed), and
+    /// EXECUTE DEVICE DIAGNOSTIC: signature, code 01h (passed), and
     /// device 0 interrupts at the end.
     func runDiagnostic(interrupting: Bool) {
         stopEverything()
@@ -200,7 +200,7 @@ public class IDEDevice {
         next?()
     }
 
-    /// Ends a command without error and interrupts (non-data protocol, 9.9).
+    /// Ends a command without error and interrupts ("Non-data command protocol").
     func completeCommand() {
         endDataBlock()
         error = 0

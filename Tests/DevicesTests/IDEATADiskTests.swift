@@ -91,6 +91,24 @@ final class IDEATADiskTests: XCTestCase {
             bytes += [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: value >> UInt32($0)) }
         }
         XCTAssertEqual(bytes, patternSector(7))
+
+        let (writer, medium) = self.bench()
+        writer.setLBA28(3, count: 1)
+        writer.command(0x30)
+        writer.waitNotBusy()
+        for index in 0..<128 {
+            writer.channel.ioWrite(port: 0x1F0, size: 4, value: UInt32(index) * 0x0101_0101)
+        }
+        writer.waitNotBusy()
+        XCTAssertEqual(writer.inb(7), 0x50)
+        XCTAssertEqual(Array(medium.bytes[3 * 512..<4 * 512]), (0..<512).map { UInt8($0 / 4) })
+
+        writer.setLBA28(9, count: 1)
+        writer.command(0x20)
+        writer.waitNotBusy()
+        let low = (0..<256).map { _ in UInt8(writer.channel.ioRead(port: 0x1F0, size: 1)) }
+        XCTAssertEqual(low, stride(from: 0, to: 512, by: 2).map { patternSector(9)[$0] }, "a byte read moves a word")
+        XCTAssertEqual(writer.inb(7), 0x50)
     }
 
     func testWriteSectorsInterruptAfterEachBlock() {
@@ -141,9 +159,9 @@ final class IDEATADiskTests: XCTestCase {
     }
 
     func testCHSAddressingAndInitializeDeviceParameters() {
-        let (bench, _) = bench(blocks: 20_000)
+        let bench = IDETestBench(master: { ATADisk(medium: PatternDevice(blockCount: 20_000), clock: $0) })
         let cases: [(heads: UInt8, sectors: UInt8, c: Int, h: UInt8, s: UInt8)] = [
-            (16, 63, 2, 3, 5), (4, 17, 1, 2, 1), (255, 63, 0, 200, 63),
+            (16, 63, 2, 3, 5), (4, 17, 1, 2, 1), (8, 32, 10, 7, 32),
         ]
         for entry in cases {
             bench.outb(6, 0xA0 | (entry.heads - 1) & 0x0F)
@@ -151,8 +169,10 @@ final class IDEATADiskTests: XCTestCase {
             bench.command(0x91)
             bench.waitNotBusy()
             XCTAssertEqual(bench.inb(7), 0x50, "INITIALIZE DEVICE PARAMETERS")
-            let heads = Int((entry.heads - 1) & 0x0F) + 1
-            guard Int(entry.h) < heads else { continue }
+            let heads = Int(entry.heads)
+            let words = identify(bench)
+            XCTAssertEqual(words[53] & 1, 1, "current CHS valid")
+            XCTAssertEqual(words[54...56], [UInt16(20_000 / (heads * Int(entry.sectors))), UInt16(heads), UInt16(entry.sectors)])
             bench.outb(6, 0xA0 | entry.h)
             bench.outb(2, 1)
             bench.outb(3, entry.s)

@@ -175,7 +175,7 @@ final class IDEChannelTests: XCTestCase {
                 let size = sizes[Int((random >> 8) % UInt64(sizes.count))]
                 let value = UInt32(truncatingIfNeeded: random >> 24)
                 if random & 0x10000 == 0 {
-                    bench.channel.ioWrite(port: port, size: size, value: port == 0x3F6 ? value & 0x86 : value)
+                    bench.channel.ioWrite(port: port, size: size, value: value)
                 } else {
                     _ = bench.channel.ioRead(port: port, size: size)
                 }
