@@ -15,7 +15,6 @@ public class IDEDevice {
     public enum Status {
         public static let bsy: UInt8 = 0x80
         public static let drdy: UInt8 = 0x40
-        public static let df: UInt8 = 0x20
         public static let dsc: UInt8 = 0x10
         public static let drq: UInt8 = 0x08
         public static let err: UInt8 = 0x01

@@ -332,7 +332,7 @@ final class IDERawImageTests: XCTestCase {
 
     func testWritesReachTheFileAndFlushCompletesAfterFsync() throws {
         let path = NSTemporaryDirectory() + "swiftpc-ide-\(getpid()).img"
-        FileManager.default.createFile(atPath: path, contents: Data((0..<64).flatMap { patternSector($0) }))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data((0..<64).flatMap { patternSector($0) })))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = FlushRecorder(try RawImage(path: path))
         let bench = IDETestBench(master: { ATADisk(medium: recorder, clock: $0) })

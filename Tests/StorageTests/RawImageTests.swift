@@ -23,7 +23,7 @@ final class RawImageTests: XCTestCase {
 
     private func file(_ name: String, bytes: [UInt8]) -> String {
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         return path
     }
 
