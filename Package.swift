@@ -22,7 +22,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Storage"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Machine", "Devices"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Machine", "Devices", "Storage"]),
     ],
     swiftLanguageModes: [.v5]
 )

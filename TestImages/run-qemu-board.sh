@@ -12,8 +12,7 @@
 # follow the instruction count, as in SwiftPC, and -rtc clock=vm runs the RTC
 # on that clock, so host load does not disturb the ROM's timing checks.
 #
-# Installs nasm and qemu-system-x86 with apt-get when they are missing;
-# needs python3.
+# Installs nasm, qemu-system-x86 and python3 with apt-get when they are missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every SwiftPC test: installs the Debian packages the tests need when
-# they are missing (nasm, qemu-system-x86, binutils), checks that the committed
+# they are missing (nasm, qemu-system-x86, binutils, python3), checks that the committed
 # test images match their sources and pass under QEMU, then runs all Swift test
 # targets.
 set -euo pipefail
@@ -10,6 +10,7 @@ need=()
 command -v nasm >/dev/null || need+=(nasm)
 command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
 command -v cc >/dev/null || need+=(gcc)
+command -v python3 >/dev/null || need+=(python3)
 command -v ld >/dev/null || need+=(binutils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
@@ -23,6 +24,9 @@ bash TestImages/run-qemu.sh
 
 echo "== protected-mode test ROMs: up to date, and checked under QEMU"
 bash TestImages/run-qemu-protected.sh
+
+echo "== board test ROM: up to date, and checked under QEMU with its disk image"
+bash TestImages/run-qemu-board.sh
 
 echo "== benchmark ROMs: up to date, and correct under QEMU"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -17,6 +17,8 @@ public final class Machine: CPUBus {
     public let systemControl: SystemControlPortA
     /// Device time: 2^shift ns per instruction, plus the time skipped while halted.
     public let clock = VirtualClock()
+    /// The PC/AT chips: interrupt controllers, timer, RTC, keyboard controller, IDE, VGA.
+    public let devices: PCDevices
     /// Nanoseconds the CPU spent halted, skipped to the next device deadline.
     private var idleTime: UInt64 = 0
     /// Each instruction lasts 2^shift ns (`MachineConfiguration.instructionTimeShift`, clamped).
@@ -79,6 +81,7 @@ public final class Machine: CPUBus {
         postCodes = POSTCodePort(port: 0x80)
         postCodes.echo = configuration.postCodes
         systemControl = SystemControlPortA(port: 0x92, a20Enabled: true)
+        devices = PCDevices(configuration: configuration, clock: clock, serial: serial)
         access.bus = self
         cpu = CPU(bus: self, memory: access)
         switch configuration.timeSource {
@@ -97,8 +100,13 @@ public final class Machine: CPUBus {
         io.register(debugExit, ports: debugExit.ports)
         io.register(postCodes, ports: postCodes.ports)
         io.register(systemControl, ports: systemControl.ports)
-        systemControl.onA20Change = { [unowned self] on in self.access.setA20(enabled: on) }
+        devices.attach(to: io, access: access)
+        // A20 is open when either the 8042's output port or port 0x92 opens it.
+        systemControl.onA20Change = { [unowned self] _ in self.updateA20() }
+        devices.keyboardController.onA20Change = { [unowned self] _ in self.updateA20() }
         systemControl.onReset = { [unowned self] in self.reset() }
+        devices.keyboardController.onReset = { [unowned self] in self.reset() }
+        devices.interruptControllers.output.onChange = { [unowned self] in self.cpu.interruptRequested = $0 }
         if let boot = configuration.multiboot { try loadMultiboot(boot) }
     }
 
@@ -106,7 +114,11 @@ public final class Machine: CPUBus {
     /// CPU starts in the BIOS even after a multiboot boot, as on QEMU.
     public func reset() {
         cpu.reset()
-        access.setA20(enabled: systemControl.a20Enabled)
+        updateA20()
+    }
+
+    private func updateA20() {
+        access.setA20(enabled: systemControl.a20Enabled || devices.keyboardController.a20Enabled)
     }
 
     /// Runs until the guest exits, halts for good, shuts down or reaches `instructionLimit`.
@@ -130,13 +142,15 @@ public final class Machine: CPUBus {
             }
             let stop = cpu.run(budget: budget)
             clock.fireDue()
+            serial.pollInput()
             if configuration.serial.quitRequested || configuration.debugConsole.quitRequested { reason = .quit; break }
             switch stop {
             case .budget, .stopRequested: continue
             case .halted:
                 // An idle guest costs no host time: skip to the next timer, whose
-                // interrupt may wake the CPU; with none, nothing ever will.
-                guard let deadline = clock.nextDeadline else { reason = .halted; break loop }
+                // interrupt may wake the CPU. With none, or with interrupts off
+                // (no NMI source is wired), nothing ever will.
+                guard let deadline = clock.nextDeadline, cpu.eflags & 0x200 != 0 else { reason = .halted; break loop }
                 let now = clock.now
                 if deadline > now {
                     if configuration.timeSource == .host {
@@ -175,7 +189,6 @@ public final class Machine: CPUBus {
 
     public func portOut(_ port: UInt16, size: Int, value: UInt32) { io.write(port, size: size, value: value) }
 
-    /// No interrupt controller on this board yet (the 8259 pair is issue 4): the
-    /// INTR line is never raised, so this is never called with one pending.
-    public func acknowledgeInterrupt() -> UInt8 { 0xFF }
+    /// The INTA cycle: the 8259A pair supplies the vector.
+    public func acknowledgeInterrupt() -> UInt8 { devices.interruptControllers.acknowledge() }
 }

@@ -1,4 +1,5 @@
 import Devices
+import Storage
 
 /// Everything a machine is built from; the command line fills one of these.
 public struct MachineConfiguration {
@@ -20,6 +21,18 @@ public struct MachineConfiguration {
     public var instructionTimeShift = 3
     /// Where device time comes from.
     public var timeSource = TimeSource.instructions
+    /// The RTC's time at power-on, in seconds since 1970-01-01 00:00:00 UTC:
+    /// 2000-01-01 by default, so that runs repeat (`-rtc base=` changes it).
+    public var rtcStartTime: Int64 = 946_684_800
+    /// IDE drives: primary master and slave, secondary master and slave
+    /// (`-hda`, `-hdb`, `-hdc`/`-cdrom`, `-hdd`).
+    public var ideDrives: [IDEDrive?] = [nil, nil, nil, nil]
+
+    public enum IDEDrive {
+        case disk(BlockDevice)
+        /// An ATAPI CD-ROM drive; nil is an empty tray.
+        case cdrom(BlockDevice?)
+    }
 
     public enum TimeSource: Equatable {
         /// Counted in guest instructions: deterministic, and a halted guest

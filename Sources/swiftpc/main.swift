@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import Machine
+import Storage
 
 /// The command line, in QEMU's spelling where QEMU has one.
 let usage = """
@@ -11,12 +12,17 @@ usage: swiftpc [options]
   -initrd MODS         multiboot modules: "FILE[ ARGS]" entries, comma-separated (",," for a comma)
   -m SIZE              RAM size, e.g. 32M or 1G (default 32M)
   -serial DEV          first UART: stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait] (default stdio)
-  -debugcon DEV        port 0xE9 console: stdio, null or file:PATH (default stdio)
+  -debugcon DEV        port 0xE9 console: stdio, null, file:PATH or tcp:... as -serial (default stdio)
+  -hda/-hdb/-hdc/-hdd FILE   raw disk image on IDE primary master/slave, secondary master/slave
+  -cdrom FILE          ISO image in an ATAPI CD-ROM drive, secondary master
+  -screendump FILE     write the VGA screen as a PNG image to FILE on exit
   -d CLASSES           trace: in_asm (instructions), cpu (registers), comma-separated
   -D FILE              write the trace to FILE instead of stderr
   -icount-limit N      stop after N instructions
   -icount shift=N      each instruction lasts 2^N ns of device time (default 3)
-  -rtc clock=vm|host   device time from the instruction count (default, repeatable) or the host clock
+  -rtc OPTIONS         clock=vm|host: device time from the instruction count (default, repeatable)
+                       or the host clock; base=utc|YYYY-MM-DDTHH:MM:SS: the RTC's start time
+                       (default 2000-01-01T00:00:00, repeatable); comma-separated
   -post                show POST codes written to port 0x80 on stderr
   -nographic, -display none, -no-reboot   accepted for QEMU compatibility
   -h, --help           this text
@@ -54,6 +60,23 @@ var showPOST = false
 var kernelPath: String?
 var appendText: String?
 var initrdList: String?
+var screendumpPath: String?
+
+/// `YYYY-MM-DDTHH:MM:SS` (or with a space, or a date alone) in UTC, as seconds since 1970.
+func parseDateTime(_ text: String) -> Int64? {
+    let parts = text.split(whereSeparator: { "-T :".contains($0) }).map { Int($0) }
+    guard parts.count == 3 || parts.count == 6, parts.allSatisfy({ $0 != nil }) else { return nil }
+    let v = parts.map { $0! } + [0, 0, 0]
+    var components = DateComponents()
+    (components.year, components.month, components.day) = (v[0], v[1], v[2])
+    (components.hour, components.minute, components.second) = (v[3], v[4], v[5])
+    guard (1900...2099).contains(v[0]), (1...12).contains(v[1]), (1...31).contains(v[2]),
+          v[3] < 24, v[4] < 60, v[5] < 60 else { return nil }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    guard let date = calendar.date(from: components) else { return nil }
+    return Int64(date.timeIntervalSince1970)
+}
 
 var arguments = CommandLine.arguments.dropFirst()
 func value(for option: String) -> String {
@@ -89,11 +112,27 @@ while let option = arguments.popFirst() {
         configuration.instructionTimeShift = shift
     case "-rtc":
         let text = value(for: option)
-        switch text {
-        case "clock=vm": configuration.timeSource = .instructions
-        case "clock=host": configuration.timeSource = .host
-        default: fail("invalid -rtc '\(text)' (expected clock=vm or clock=host)")
+        for setting in text.split(separator: ",") {
+            switch setting {
+            case "clock=vm": configuration.timeSource = .instructions
+            case "clock=host": configuration.timeSource = .host
+            case "base=utc": configuration.rtcStartTime = Int64(Date().timeIntervalSince1970)
+            case _ where setting.hasPrefix("base="):
+                guard let start = parseDateTime(String(setting.dropFirst(5))) else {
+                    fail("invalid -rtc base '\(setting.dropFirst(5))' (expected utc or YYYY-MM-DDTHH:MM:SS)")
+                }
+                configuration.rtcStartTime = start
+            default: fail("invalid -rtc '\(text)' (expected clock=vm|host and base=utc|YYYY-MM-DDTHH:MM:SS)")
+            }
         }
+    case "-hda", "-hdb", "-hdc", "-hdd":
+        let path = value(for: option)
+        let index = Int(option.utf8.last! - UInt8(ascii: "a"))
+        do { configuration.ideDrives[index] = .disk(try RawImage(path: path)) } catch { fail("\(error)") }
+    case "-cdrom":
+        let path = value(for: option)
+        do { configuration.ideDrives[2] = .cdrom(try RawImage(path: path, readOnly: true, blockSize: 2048)) } catch { fail("\(error)") }
+    case "-screendump": screendumpPath = value(for: option)
     case "-post": showPOST = true
     case "-nographic", "-no-reboot": break
     case "-display": _ = value(for: option)
@@ -148,6 +187,13 @@ trace.install(on: machine, output: traceOutput)
 
 let summary = machine.run(instructionLimit: instructionLimit)
 traceOutput.flush()
+if let screendumpPath {
+    do {
+        try Data(machine.devices.vga.renderPNG()).write(to: URL(fileURLWithPath: screendumpPath))
+    } catch {
+        FileHandle.standardError.write("swiftpc: cannot write screen dump '\(screendumpPath)': \(error.localizedDescription)\n".data(using: .utf8)!)
+    }
+}
 let mips = (summary.mips * 10).rounded() / 10
 let seconds = (summary.seconds * 1000).rounded() / 1000
 let line = "swiftpc: \(summary.instructions) instructions in \(seconds) s (\(mips) MIPS); \(summary.reason)\n"

@@ -35,8 +35,8 @@ final class BoardTests: XCTestCase {
     /// Device time is the instruction count times 2^shift ns: a timer fires at
     /// its instruction, and a halted CPU skips straight to the next timer.
     func testVirtualClockDrivesTimers() throws {
-        // 200 NOPs, then HLT with interrupts off.
-        let (m, _) = try machine([UInt8](repeating: 0x90, count: 200) + [0xFA, 0xF4])
+        // 200 NOPs, then HLT with interrupts on (no device interrupts).
+        let (m, _) = try machine([UInt8](repeating: 0x90, count: 200) + [0xFB, 0xF4])
         XCTAssertEqual(m.clock.now, 0)
         var firedAt: [(instructions: UInt64, time: UInt64)] = []
         let early = m.clock.makeTimer { firedAt.append((m.cpu.instructionCount, m.clock.now)) }
@@ -45,6 +45,9 @@ final class BoardTests: XCTestCase {
         late.schedule(at: 1_000_000)
         let summary = m.run(instructionLimit: 10_000)
         XCTAssertEqual(summary.reason, .halted, "nothing left to wake the CPU")
+        let (cli, _) = try machine([0xFA, 0xF4])
+        cli.clock.makeTimer {}.schedule(at: 1_000_000)
+        XCTAssertEqual(cli.run(instructionLimit: 100).reason, .halted, "HLT with IF = 0 never wakes: no skipping to timers")
         XCTAssertEqual(firedAt.count, 2)
         XCTAssertEqual(firedAt.first?.instructions, 100, "the run ended at the instruction where the timer was due")
         XCTAssertEqual(firedAt.first?.time, 100 << 3)
@@ -65,8 +68,8 @@ final class BoardTests: XCTestCase {
     }
 
     func testUnclaimedPortsReadAllOnes() throws {
-        // in al,0x60 ; out 0xE9,al ; in ax,dx (dx=0x1234) ; out 0xE9,al ; hlt
-        let code: [UInt8] = [0xE4, 0x60, 0xE6, 0xE9, 0xBA, 0x34, 0x12, 0xED, 0xE6, 0xE9, 0xF4]
+        // in al,0x62 ; out 0xE9,al ; in ax,dx (dx=0x1234) ; out 0xE9,al ; hlt
+        let code: [UInt8] = [0xE4, 0x62, 0xE6, 0xE9, 0xBA, 0x34, 0x12, 0xED, 0xE6, 0xE9, 0xF4]
         let (m, console) = try machine(code)
         _ = m.run(instructionLimit: 100)
         XCTAssertEqual(console.output, [0xFF, 0xFF])
