@@ -19,6 +19,8 @@ public final class Machine: CPUBus {
     public let clock = VirtualClock()
     /// The PC/AT chips: interrupt controllers, timer, RTC, keyboard controller, IDE, VGA.
     public let devices: PCDevices
+    /// The VGA screen and keyboard on the host terminal (`-display text`), if shown.
+    public var display: TerminalDisplay?
     /// Nanoseconds the CPU spent halted, skipped to the next device deadline.
     private var idleTime: UInt64 = 0
     /// Each instruction lasts 2^shift ns (`MachineConfiguration.instructionTimeShift`, clamped).
@@ -143,6 +145,7 @@ public final class Machine: CPUBus {
             let stop = cpu.run(budget: budget)
             clock.fireDue()
             serial.pollInput()
+            display?.service()
             if configuration.serial.quitRequested || configuration.debugConsole.quitRequested { reason = .quit; break }
             switch stop {
             case .budget, .stopRequested: continue
@@ -150,7 +153,13 @@ public final class Machine: CPUBus {
                 // An idle guest costs no host time: skip to the next timer, whose
                 // interrupt may wake the CPU. With none, or with interrupts off
                 // (no NMI source is wired), nothing ever will.
-                guard let deadline = clock.nextDeadline, cpu.eflags & 0x200 != 0 else { reason = .halted; break loop }
+                guard cpu.eflags & 0x200 != 0 else { reason = .halted; break loop }
+                guard let deadline = clock.nextDeadline else {
+                    // Only a key can wake it now: wait for the user.
+                    guard display != nil else { reason = .halted; break loop }
+                    waitForHost(nanoseconds: 10_000_000)
+                    continue
+                }
                 let now = clock.now
                 if deadline > now {
                     if configuration.timeSource == .host {
@@ -163,6 +172,7 @@ public final class Machine: CPUBus {
             case .shutdown: reason = .shutdown; break loop
             }
         }
+        display?.finish()
         let elapsed = ContinuousClock.now - hostStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         configuration.serial.flush()

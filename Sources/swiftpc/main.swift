@@ -16,6 +16,8 @@ usage: swiftpc [options]
   -hda/-hdb/-hdc/-hdd FILE   raw disk image on IDE primary master/slave, secondary master/slave
   -cdrom FILE          ISO image in an ATAPI CD-ROM drive, secondary master
   -screendump FILE     write the VGA screen as a PNG image to FILE on exit
+  -display none|text   text: the VGA text screen on this terminal, keys to the PS/2 keyboard
+                       (serial and debug console then default to null)
   -d CLASSES           trace: in_asm (instructions), cpu (registers), comma-separated
   -D FILE              write the trace to FILE instead of stderr
   -icount-limit N      stop after N instructions
@@ -53,6 +55,7 @@ func parseSize(_ text: String) -> Int? {
 
 var configuration = MachineConfiguration()
 var serialSpec = "stdio", debugconSpec = "stdio"
+var serialSpecGiven = false, debugconSpecGiven = false
 var trace = InstructionTrace()
 var traceFile: String?
 var instructionLimit: UInt64?
@@ -61,6 +64,7 @@ var kernelPath: String?
 var appendText: String?
 var initrdList: String?
 var screendumpPath: String?
+var showScreen = false
 
 /// `YYYY-MM-DDTHH:MM:SS` (or with a space, or a date alone) in UTC, as seconds since 1970.
 func parseDateTime(_ text: String) -> Int64? {
@@ -96,8 +100,12 @@ while let option = arguments.popFirst() {
         let text = value(for: option)
         guard let size = parseSize(text) else { fail("invalid memory size '\(text)'") }
         configuration.memorySize = size
-    case "-serial": serialSpec = value(for: option)
-    case "-debugcon": debugconSpec = value(for: option)
+    case "-serial":
+        serialSpec = value(for: option)
+        serialSpecGiven = true
+    case "-debugcon":
+        debugconSpec = value(for: option)
+        debugconSpecGiven = true
     case "-d":
         do { trace = try InstructionTrace(classes: value(for: option)) } catch { fail(error.description) }
     case "-D": traceFile = value(for: option)
@@ -135,7 +143,13 @@ while let option = arguments.popFirst() {
     case "-screendump": screendumpPath = value(for: option)
     case "-post": showPOST = true
     case "-nographic", "-no-reboot": break
-    case "-display": _ = value(for: option)
+    case "-display":
+        let text = value(for: option)
+        switch text {
+        case "none": showScreen = false
+        case "text", "curses": showScreen = true
+        default: fail("invalid -display '\(text)' (expected none or text)")
+        }
     case "-h", "--help", "-help":
         print(usage)
         exit(0)
@@ -165,8 +179,9 @@ func backend(_ spec: String) -> CharacterBackend {
     }
     do { return try CharacterBackends.make(spec: spec) } catch { fail("\(error)") }
 }
-configuration.serial = backend(serialSpec)
-configuration.debugConsole = backend(debugconSpec)
+// The screen takes the terminal: the consoles then default to nothing.
+configuration.serial = backend(serialSpecGiven || !showScreen ? serialSpec : "null")
+configuration.debugConsole = backend(debugconSpecGiven || !showScreen ? debugconSpec : "null")
 if showPOST { configuration.postCodes = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO) }
 
 let machine: Machine
@@ -184,6 +199,10 @@ if let traceFile {
     traceOutput = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO)
 }
 trace.install(on: machine, output: traceOutput)
+if showScreen {
+    if stdio == nil { stdio = StdioBackend() }
+    machine.display = TerminalDisplay(terminal: stdio!, vga: machine.devices.vga, keyboard: machine.devices.keyboard)
+}
 
 let summary = machine.run(instructionLimit: instructionLimit)
 traceOutput.flush()

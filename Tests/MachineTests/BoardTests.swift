@@ -13,7 +13,7 @@ final class BoardTests: XCTestCase {
         return image
     }
 
-    func machine(_ code: [UInt8], memory: Int = 4 << 20) throws -> (Machine, BufferBackend) {
+    static func machine(_ code: [UInt8], memory: Int = 4 << 20) throws -> (Machine, BufferBackend) {
         var c = MachineConfiguration()
         c.memorySize = memory
         c.bios = BoardTests.rom(code)
@@ -24,7 +24,7 @@ final class BoardTests: XCTestCase {
     }
 
     func testResetVectorAndBIOSMapping() throws {
-        let (m, _) = try machine([0xF4])
+        let (m, _) = try Self.machine([0xF4])
         XCTAssertEqual(m.cpu.segments[SegmentIndex.cs].base &+ m.cpu.eip, 0xFFFF_FFF0)
         XCTAssertEqual(m.access.readPhysical8(0xFFFF0), 0xEA, "BIOS top below 1 MiB")
         XCTAssertEqual(m.access.readPhysical8(0xFFFF_FFF0), 0xEA, "BIOS alias below 4 GiB")
@@ -36,7 +36,7 @@ final class BoardTests: XCTestCase {
     /// its instruction, and a halted CPU skips straight to the next timer.
     func testVirtualClockDrivesTimers() throws {
         // 200 NOPs, then HLT with interrupts on (no device interrupts).
-        let (m, _) = try machine([UInt8](repeating: 0x90, count: 200) + [0xFB, 0xF4])
+        let (m, _) = try Self.machine([UInt8](repeating: 0x90, count: 200) + [0xFB, 0xF4])
         XCTAssertEqual(m.clock.now, 0)
         var firedAt: [(instructions: UInt64, time: UInt64)] = []
         let early = m.clock.makeTimer { firedAt.append((m.cpu.instructionCount, m.clock.now)) }
@@ -45,7 +45,7 @@ final class BoardTests: XCTestCase {
         late.schedule(at: 1_000_000)
         let summary = m.run(instructionLimit: 10_000)
         XCTAssertEqual(summary.reason, .halted, "nothing left to wake the CPU")
-        let (cli, _) = try machine([0xFA, 0xF4])
+        let (cli, _) = try Self.machine([0xFA, 0xF4])
         cli.clock.makeTimer {}.schedule(at: 1_000_000)
         XCTAssertEqual(cli.run(instructionLimit: 100).reason, .halted, "HLT with IF = 0 never wakes: no skipping to timers")
         XCTAssertEqual(firedAt.count, 2)
@@ -59,7 +59,7 @@ final class BoardTests: XCTestCase {
         // mov ax,0xA000; mov ds,ax; mov byte [0],0x55; mov al,[0]; out 0xE9,al;
         // mov ax,0x5000 (beyond 4 MiB? no: 0x50000 is RAM) ; hlt
         let code: [UInt8] = [0xB8, 0x00, 0xA0, 0x8E, 0xD8, 0xC6, 0x06, 0x00, 0x00, 0x55, 0xA0, 0x00, 0x00, 0xE6, 0xE9, 0xF4]
-        let (m, console) = try machine(code)
+        let (m, console) = try Self.machine(code)
         XCTAssertEqual(m.run(instructionLimit: 100).reason, .halted)
         XCTAssertEqual(console.output, [0xFF], "the VGA window is a hole on this board: open bus")
         XCTAssertEqual(m.access.readPhysical8(0x7F_FFFF), 0xFF, "beyond RAM reads all-ones")
@@ -70,7 +70,7 @@ final class BoardTests: XCTestCase {
     func testUnclaimedPortsReadAllOnes() throws {
         // in al,0x62 ; out 0xE9,al ; in ax,dx (dx=0x1234) ; out 0xE9,al ; hlt
         let code: [UInt8] = [0xE4, 0x62, 0xE6, 0xE9, 0xBA, 0x34, 0x12, 0xED, 0xE6, 0xE9, 0xF4]
-        let (m, console) = try machine(code)
+        let (m, console) = try Self.machine(code)
         _ = m.run(instructionLimit: 100)
         XCTAssertEqual(console.output, [0xFF, 0xFF])
         XCTAssertEqual(m.io.read(0x1234, size: 4), 0xFFFF_FFFF)
@@ -84,7 +84,7 @@ final class BoardTests: XCTestCase {
         let code: [UInt8] = [0xB8, 0xFF, 0xFF, 0x8E, 0xD8, 0xE4, 0x92, 0x24, 0xFD, 0xE6, 0x92,
                              0xC6, 0x06, 0x10, 0x00, 0x77, 0x31, 0xC0, 0x8E, 0xC0, 0x26, 0xA0, 0x00, 0x00,
                              0xE6, 0xE9, 0xF4]
-        let (m, console) = try machine(code)
+        let (m, console) = try Self.machine(code)
         _ = m.run(instructionLimit: 100)
         XCTAssertEqual(console.output, [0x77])
         XCTAssertEqual(m.access.readPhysical8(0x100000), 0x00, "the store went to 0, not to 1 MiB")
@@ -93,7 +93,7 @@ final class BoardTests: XCTestCase {
 
     func testDebugExitEndsTheRunWithItsStatus() throws {
         // mov al,0x21; out 0xE9,al; mov al,3; out 0xF4,al; jmp $
-        let (m, console) = try machine([0xB0, 0x21, 0xE6, 0xE9, 0xB0, 0x03, 0xE6, 0xF4, 0xEB, 0xFE])
+        let (m, console) = try Self.machine([0xB0, 0x21, 0xE6, 0xE9, 0xB0, 0x03, 0xE6, 0xF4, 0xEB, 0xFE])
         let summary = m.run(instructionLimit: 1000)
         XCTAssertEqual(summary.reason, .debugExit(7))
         XCTAssertEqual(summary.instructions, 5, "the reset jump and four more")
@@ -103,7 +103,7 @@ final class BoardTests: XCTestCase {
     func testPOSTCodesAndSerialTransmit() throws {
         // mov al,0x42; out 0x80,al; mov dx,0x3FD; in al,dx (LSR); mov dx,0x3F8; mov al,'S'; out dx,al; hlt
         let code: [UInt8] = [0xB0, 0x42, 0xE6, 0x80, 0xBA, 0xFD, 0x03, 0xEC, 0xBA, 0xF8, 0x03, 0xB0, 0x53, 0xEE, 0xF4]
-        let (m, console) = try machine(code)
+        let (m, console) = try Self.machine(code)
         _ = m.run(instructionLimit: 100)
         XCTAssertEqual(m.postCodes.lastCode, 0x42)
         XCTAssertEqual(m.cpu.get8(Reg.eax), 0x53)
@@ -111,14 +111,14 @@ final class BoardTests: XCTestCase {
     }
 
     func testInstructionLimitAndTripleFault() throws {
-        let (loop, _) = try machine([0xEB, 0xFE])
+        let (loop, _) = try Self.machine([0xEB, 0xFE])
         let s = loop.run(instructionLimit: 12345)
         XCTAssertEqual(s.reason, .instructionLimit)
         XCTAssertEqual(s.instructions, 12345)
         // lidt [limit 0]; int 0x21 -> #GP -> #DF -> shutdown
         var code: [UInt8] = [0x2E, 0x0F, 0x01, 0x1E, 0x10, 0x00, 0xCD, 0x21, 0xF4]
         code += [UInt8](repeating: 0x90, count: 0x10 - code.count) + [0, 0, 0, 0, 0, 0]
-        let (m, _) = try machine(code)
+        let (m, _) = try Self.machine(code)
         XCTAssertEqual(m.run(instructionLimit: 100).reason, .shutdown)
     }
 
