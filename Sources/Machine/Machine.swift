@@ -145,8 +145,12 @@ public final class Machine: CPUBus {
             let stop = cpu.run(budget: budget)
             clock.fireDue()
             serial.pollInput()
+            for uart in devices.extraSerialPorts { uart.pollInput() }
             display?.service()
-            if configuration.serial.quitRequested || configuration.debugConsole.quitRequested { reason = .quit; break }
+            if ([configuration.serial, configuration.debugConsole] + configuration.extraSerial).contains(where: { $0.quitRequested }) {
+                reason = .quit
+                break
+            }
             switch stop {
             case .budget, .stopRequested: continue
             case .halted:
@@ -176,6 +180,7 @@ public final class Machine: CPUBus {
         let elapsed = ContinuousClock.now - hostStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         configuration.serial.flush()
+        for backend in configuration.extraSerial { backend.flush() }
         configuration.debugConsole.flush()
         return RunSummary(instructions: cpu.instructionCount &- start, seconds: seconds, reason: reason)
     }

@@ -9,7 +9,10 @@ public struct MachineConfiguration {
     /// A multiboot kernel to start instead of the BIOS (`-kernel`); the BIOS
     /// stays mapped and runs after a CPU reset.
     public var multiboot: MultibootConfiguration?
+    /// COM1's backend (`-serial`).
     public var serial: CharacterBackend = NullBackend()
+    /// COM2, COM3 and COM4 (the second to fourth `-serial`); unconnected when absent.
+    public var extraSerial: [CharacterBackend] = []
     public var debugConsole: CharacterBackend = NullBackend()
     /// Where POST codes are echoed, if anywhere.
     public var postCodes: CharacterBackend?

@@ -17,7 +17,7 @@ public final class PCDevices {
     public let keyboard = PS2Keyboard()
     public let mouse = PS2Mouse()
     public let keyboardController: KeyboardController8042
-    /// COM2 (0x2F8, IRQ3), COM3 (0x3E8, IRQ4) and COM4 (0x2E8, IRQ3), unconnected.
+    /// COM2 (0x2F8, IRQ3), COM3 (0x3E8, IRQ4) and COM4 (0x2E8, IRQ3).
     public let extraSerialPorts: [UART16550]
     public let primaryIDE: IDEChannel
     public let secondaryIDE: IDEChannel
@@ -33,7 +33,9 @@ public final class PCDevices {
         portB = SystemControlPortB(clock: clock)
         rtc = RTC146818(clock: clock, startTime: configuration.rtcStartTime)
         keyboardController = KeyboardController8042(keyboard: keyboard, mouse: mouse)
-        extraSerialPorts = [0x2F8, 0x3E8, 0x2E8].map { UART16550(base: $0, backend: NullBackend()) }
+        extraSerialPorts = [UInt16(0x2F8), 0x3E8, 0x2E8].enumerated().map { k, base in
+            UART16550(base: base, backend: k < configuration.extraSerial.count ? configuration.extraSerial[k] : NullBackend())
+        }
         let drives = configuration.ideDrives.map { $0.map { PCDevices.makeDevice($0, clock: clock) } }
         primaryIDE = IDEChannel.primary(master: drives[0] ?? nil, slave: drives[1] ?? nil)
         secondaryIDE = IDEChannel.secondary(master: drives[2] ?? nil, slave: drives[3] ?? nil)

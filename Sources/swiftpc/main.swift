@@ -11,7 +11,8 @@ usage: swiftpc [options]
   -append TEXT         the kernel's command line, after its file name
   -initrd MODS         multiboot modules: "FILE[ ARGS]" entries, comma-separated (",," for a comma)
   -m SIZE              RAM size, e.g. 32M or 1G (default 32M)
-  -serial DEV          first UART: stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait] (default stdio)
+  -serial DEV          COM1: stdio, null, file:PATH or tcp:127.0.0.1:PORT[,server,nowait] (default stdio);
+                       repeat it for COM2, COM3 and COM4
   -debugcon DEV        port 0xE9 console: stdio, null, file:PATH or tcp:... as -serial (default stdio)
   -hda/-hdb/-hdc/-hdd FILE   raw disk image on IDE primary master/slave, secondary master/slave
   -cdrom FILE          ISO image in an ATAPI CD-ROM drive, secondary master
@@ -56,6 +57,7 @@ func parseSize(_ text: String) -> Int? {
 var configuration = MachineConfiguration()
 var serialSpec = "stdio", debugconSpec = "stdio"
 var serialSpecGiven = false, debugconSpecGiven = false
+var extraSerialSpecs: [String] = []
 var trace = InstructionTrace()
 var traceFile: String?
 var instructionLimit: UInt64?
@@ -101,8 +103,14 @@ while let option = arguments.popFirst() {
         guard let size = parseSize(text) else { fail("invalid memory size '\(text)'") }
         configuration.memorySize = size
     case "-serial":
-        serialSpec = value(for: option)
-        serialSpecGiven = true
+        // The first -serial is COM1, further ones COM2 to COM4 (as in QEMU).
+        if serialSpecGiven {
+            guard extraSerialSpecs.count < 3 else { fail("at most four -serial options (COM1-COM4)") }
+            extraSerialSpecs.append(value(for: option))
+        } else {
+            serialSpec = value(for: option)
+            serialSpecGiven = true
+        }
     case "-debugcon":
         debugconSpec = value(for: option)
         debugconSpecGiven = true
@@ -182,6 +190,7 @@ func backend(_ spec: String) -> CharacterBackend {
 // The screen takes the terminal: the consoles then default to nothing.
 configuration.serial = backend(serialSpecGiven || !showScreen ? serialSpec : "null")
 configuration.debugConsole = backend(debugconSpecGiven || !showScreen ? debugconSpec : "null")
+configuration.extraSerial = extraSerialSpecs.map(backend)
 if showPOST { configuration.postCodes = StdioBackend(inputFD: -1, outputFD: STDERR_FILENO) }
 
 let machine: Machine

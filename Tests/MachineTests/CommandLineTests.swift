@@ -60,4 +60,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(text.contains("EAX=00000000 ECX=00000000 EDX=00000600"), text)
         XCTAssertEqual(text.split(separator: "\n").count, 6, "three instructions, two lines each")
     }
+
+    /// A second -serial is COM2 (0x2F8); -screendump writes the VGA screen as a PNG.
+    func testSecondSerialPortAndScreenDump() throws {
+        // mov dx,0x2F8; mov al,'A'; out dx,al; mov al,2; out 0xF4,al
+        var image = [UInt8](repeating: 0xFF, count: 0x10000)
+        let code: [UInt8] = [0xBA, 0xF8, 0x02, 0xB0, 0x41, 0xEE, 0xB0, 0x02, 0xE6, 0xF4]
+        image.replaceSubrange(0..<code.count, with: code)
+        image.replaceSubrange(0xFFF0..<0xFFF5, with: [0xEA, 0x00, 0x00, 0x00, 0xF0])
+        let rom = try tempFile(image)
+        let com2 = NSTemporaryDirectory() + "swiftpc-com2-\(UUID().uuidString).txt"
+        let png = NSTemporaryDirectory() + "swiftpc-screen-\(UUID().uuidString).png"
+        defer { for f in [rom, com2, png] { try? FileManager.default.removeItem(atPath: f) } }
+        let r = try run(["-bios", rom, "-serial", "null", "-serial", "file:" + com2, "-screendump", png])
+        XCTAssertEqual(r.status, 5)
+        XCTAssertEqual(try String(contentsOfFile: com2, encoding: .utf8), "A")
+        let picture = try XCTUnwrap(FileManager.default.contents(atPath: png))
+        XCTAssertEqual([UInt8](picture.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+        let five = try run(["-bios", rom] + Array(repeating: ["-serial", "null"], count: 5).flatMap { $0 })
+        XCTAssertEqual(five.status, 2)
+        XCTAssertTrue(five.stderr.contains("at most four -serial options"), five.stderr)
+    }
 }
