@@ -1,6 +1,6 @@
 /// The 82441FX PCI and Memory Controller (PMC) of the Intel 440FX PCIset, the
-/// host bridge at bus 0 device 0 function 0 (440FX PCIset datasheet, section
-/// 3.2 "PCI Configuration Space Registers"; QEMU's "pc" machine has the same).
+/// host bridge at bus 0 device 0 function 0 (Intel 440FX PCIset datasheet,
+/// the 82441FX PCI configuration registers; QEMU's "pc" machine has the same).
 ///
 /// The header identifies 8086:1237, revision 02, class 06 00 00 (host
 /// bridge). The DRAM, cache and timing registers hold what firmware writes.
@@ -13,10 +13,11 @@ public final class I440FXHostBridge: PCIFunction {
         public static let pmcConfiguration = 0x50, pam0 = 0x59, drb0 = 0x60, smram = 0x72
     }
 
-    /// SMRAM bits (datasheet 3.2.27): D_OPEN, D_CLS, D_LCK, G_SMRAME and the
-    /// hard-wired C_BASE_SEG = 010 (the A0000-BFFFF segment).
+    /// SMRAM register bits (datasheet, "SMRAM"): D_OPEN, D_CLS, D_LCK and the
+    /// hard-wired C_BASE_SEG = 010 (the A0000-BFFFF segment); bit 3 is
+    /// G_SMRAME.
     public enum SMRAM {
-        public static let open: UInt8 = 0x40, close: UInt8 = 0x20, lock: UInt8 = 0x10, enable: UInt8 = 0x08
+        public static let open: UInt8 = 0x40, close: UInt8 = 0x20, lock: UInt8 = 0x10
         public static let baseSegment: UInt8 = 0x02
     }
 
@@ -54,7 +55,7 @@ public final class I440FXHostBridge: PCIFunction {
     /// Once D_LCK is set, D_OPEN is forced to 0 and D_OPEN, D_LCK and
     /// G_SMRAME become read-only until the next reset, so SMM code can no
     /// longer be opened to non-SMM software; D_CLS stays writable for the SMM
-    /// handler's own use (datasheet 3.2.27).
+    /// handler's own use (datasheet, "SMRAM").
     public override func write(_ offset: Int, value: UInt8) {
         guard offset & 0xFF == Register.smram else {
             return super.write(offset, value: value)

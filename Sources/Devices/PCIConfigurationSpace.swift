@@ -1,6 +1,6 @@
 /// The host bridge's PCI configuration mechanism #1 at ports 0xCF8-0xCFF
-/// (PCI Local Bus Specification 2.1, section 3.7.4.1; 440FX PCIset
-/// datasheet, section 3.1 "I/O Mapped Registers": CONFADD, CONFDATA, TRC).
+/// (PCI Local Bus Specification 2.1, section 3.7.4.1; Intel 440FX PCIset
+/// datasheet, the 82441FX I/O-mapped registers CONFADD, CONFDATA and TRC).
 ///
 /// CONFIG_ADDRESS (0xCF8) answers 32-bit accesses only: enable bit 31, bus
 /// 23-16, device 15-11, function 10-8, register 7-2. CONFIG_DATA

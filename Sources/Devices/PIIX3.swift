@@ -1,5 +1,5 @@
 /// Function 0 of the Intel 82371SB PIIX3, the PCI-to-ISA bridge (82371FB/SB
-/// datasheet, section 2.2 "PCI to ISA Bridge Configuration Space"), at bus 0
+/// datasheet, the PCI-to-ISA bridge configuration registers), at bus 0
 /// device 1 on i440FX boards.
 ///
 /// The header identifies 8086:7000, class 06 01 00, header type 0x80: the
@@ -59,7 +59,7 @@ public final class PIIX3ISABridge: PCIFunction {
 }
 
 /// Function 1 of the Intel 82371SB PIIX3, its bus-master IDE interface
-/// (82371FB/SB datasheet, section 2.3 "PCI IDE Configuration Space").
+/// (82371FB/SB datasheet, the IDE interface configuration registers).
 ///
 /// The header identifies 8086:7010, class 01 01 80: programming interface
 /// 0x80 says both channels are fixed in compatibility mode (ports

@@ -2,8 +2,8 @@ import XCTest
 import Devices
 
 /// PCI configuration mechanism #1 (PCI Local Bus Specification 2.1, 3.7.4.1)
-/// with the i440FX/PIIX3 functions of the board (440FX PCIset datasheet 3.2;
-/// 82371FB/SB datasheet 2.2 and 2.3).
+/// with the i440FX/PIIX3 functions of the board (the 82441FX and 82371SB
+/// datasheets' configuration register descriptions).
 final class PCITests: XCTestCase {
     private var space: PCIConfigurationSpace!
     private let hostBridge = I440FXHostBridge()
