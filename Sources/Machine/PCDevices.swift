@@ -8,7 +8,9 @@ import X86
 /// timer on IRQ0 with port 0x61, the MC146818 RTC/CMOS on IRQ8, the 8042
 /// keyboard controller with a PS/2 keyboard (IRQ1) and mouse (IRQ12), 16550A
 /// UARTs COM2-COM4 (COM1 is the board's `serial`), the two IDE channels (IRQ14,
-/// IRQ15) and the VGA with its text buffer at 0xB8000.
+/// IRQ15) and the VGA with its text buffer at 0xB8000. PCI configuration
+/// space (0xCF8-0xCFF) shows an i440FX board: the 82441FX host bridge at
+/// 00:00.0 and the PIIX3 ISA bridge and IDE interface at 00:01.0 and 00:01.1.
 public final class PCDevices {
     public let interruptControllers = InterruptControllerPair()
     public let timer: PIT8254
@@ -22,6 +24,10 @@ public final class PCDevices {
     public let primaryIDE: IDEChannel
     public let secondaryIDE: IDEChannel
     public let vga: VGA
+    public let pci = PCIConfigurationSpace()
+    public let hostBridge = I440FXHostBridge()
+    public let isaBridge = PIIX3ISABridge()
+    public let ideFunction = PIIX3IDE()
 
     /// Standard ISA IRQ numbers (PC/AT Technical Reference, "Hardware Interrupts").
     enum IRQ {
@@ -40,6 +46,9 @@ public final class PCDevices {
         primaryIDE = IDEChannel.primary(master: drives[0] ?? nil, slave: drives[1] ?? nil)
         secondaryIDE = IDEChannel.secondary(master: drives[2] ?? nil, slave: drives[3] ?? nil)
         vga = VGA(clock: clock)
+        pci.install(hostBridge, device: 0, number: 0)
+        pci.install(isaBridge, device: 1, number: 0)
+        pci.install(ideFunction, device: 1, number: 1)
 
         let pics = interruptControllers
         timer.irq.onChange = { pics.setIRQ(IRQ.timer, level: $0) }
@@ -88,6 +97,7 @@ public final class PCDevices {
             io.register(channel, ports: channel.controlPorts)
         }
         for r in vga.ports { io.register(vga, ports: r) }
+        io.register(pci, ports: pci.ports)
         access.map(firstPage: 0xB8, count: VGA.textMemorySize >> 12, host: vga.textMemory, writable: true)
     }
 }
