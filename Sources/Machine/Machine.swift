@@ -108,6 +108,7 @@ public final class Machine: CPUBus {
         devices.keyboardController.onA20Change = { [unowned self] _ in self.updateA20() }
         systemControl.onReset = { [unowned self] in self.reset() }
         devices.keyboardController.onReset = { [unowned self] in self.reset() }
+        devices.pci.onReset = { [unowned self] _ in self.reset() }
         devices.interruptControllers.output.onChange = { [unowned self] in self.cpu.interruptRequested = $0 }
         if let boot = configuration.multiboot { try loadMultiboot(boot) }
     }

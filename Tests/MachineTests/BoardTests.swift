@@ -55,6 +55,18 @@ final class BoardTests: XCTestCase {
         XCTAssertEqual(firedAt.last?.time, 1_000_000, "the halt skipped to the timer")
     }
 
+    /// A reset through the chipset (0xCF9 bit 2 with bit 1: hard reset) or the
+    /// 8042 (command 0xFE) restarts the CPU at the reset vector; RAM survives.
+    func testChipsetAndKeyboardControllerResets() throws {
+        for reset: [UInt8] in [[0xBA, 0xF9, 0x0C, 0xB0, 0x06, 0xEE], [0xB0, 0xFE, 0xE6, 0x64, 0x90, 0x90]] {
+            // mov ax,0; mov ds,ax; inc byte [0x500]; cmp byte [0x500],2; je done; <reset>; hlt; done: mov al,1; out 0xF4,al
+            let code: [UInt8] = [0xB8, 0x00, 0x00, 0x8E, 0xD8, 0xFE, 0x06, 0x00, 0x05, 0x80, 0x3E, 0x00, 0x05, 0x02, 0x74, 0x07]
+                + reset + [0xF4, 0xB0, 0x01, 0xE6, 0xF4]
+            let (m, _) = try Self.machine(code)
+            XCTAssertEqual(m.run(instructionLimit: 1000).reason, .debugExit(3), "reset by \(reset): ran twice, then exited")
+        }
+    }
+
     func testHolesAndOpenBus() throws {
         // mov ax,0xA000; mov ds,ax; mov byte [0],0x55; mov al,[0]; out 0xE9,al;
         // mov ax,0x5000 (beyond 4 MiB? no: 0x50000 is RAM) ; hlt
