@@ -3,18 +3,6 @@ import Devices
 
 /// Guests may issue any access to any port; none of it may trap the host.
 final class GuestRobustnessTests: XCTestCase {
-    /// xorshift64, so a failure reproduces on every run.
-    private struct Generator {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-    }
-
     func testRandomAccessesNeverTrap() {
         let uart = UART16550(backend: BufferBackend(input: Array(repeating: 0x55, count: 64)))
         let exit = DebugExit()
@@ -26,7 +14,7 @@ final class GuestRobustnessTests: XCTestCase {
             SystemControlPortA(),
         ]
         let sizes = [-1, 0, 1, 2, 3, 4, 8, Int.max]
-        var generator = Generator()
+        var generator = XorShift64(seed: 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<20_000 {
             let random = generator.next()
             let device = devices[Int(random % UInt64(devices.count))]

@@ -144,18 +144,6 @@ final class IDEChannelTests: XCTestCase {
         XCTAssertEqual(bench.inb(3), 0x22, "a command-block write clears HOB")
     }
 
-    /// xorshift64, so a failure reproduces on every run.
-    private struct Generator {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-    }
-
     func testGarbageAccessesNeverTrap() {
         let cd = MemoryBlockDevice(blockSize: 2048, blockCount: 3)
         let benches = [
@@ -166,7 +154,7 @@ final class IDEChannelTests: XCTestCase {
                          slave: { ATAPICDROM(medium: nil, clock: $0) }),
         ]
         let sizes = [-1, 0, 1, 2, 3, 4, 8, Int.max, Int.min]
-        var generator = Generator()
+        var generator = XorShift64()
         for bench in benches {
             for _ in 0..<30_000 {
                 let random = generator.next()

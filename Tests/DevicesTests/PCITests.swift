@@ -248,14 +248,12 @@ final class PCITests: XCTestCase {
     }
 
     func testRandomAccessesNeverTrap() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var random = XorShift64(seed: 0x2545_F491_4F6C_DD1D)
         let sizes = [-1, 0, 1, 2, 3, 4, 8, Int.max]
         var resets = 0
         space.onReset = { _ in resets += 1 }
         for _ in 0..<20_000 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
+            let state = random.next()
             let port = 0xCF8 &+ UInt16(truncatingIfNeeded: state & 7)
             let size = sizes[Int((state >> 3) % UInt64(sizes.count))]
             let value = UInt32(truncatingIfNeeded: state >> 32)

@@ -293,9 +293,9 @@ final class PITTests: XCTestCase {
     }
 
     func testGarbageNeverTraps() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var random = XorShift64(seed: 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<30_000 {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            let state = random.next()
             let port: UInt16 = state & 7 == 7 ? 0x61 : 0x40 + UInt16(state >> 3 & 7)
             switch (state >> 8) % 5 {
             case 0: _ = inb(port)

@@ -151,11 +151,9 @@ final class RTC146818Tests: XCTestCase {
     func testCountingMatchesTheGregorianCalendar() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var random = XorShift64(seed: 0x2545_F491_4F6C_DD1D)
         for _ in 0..<40 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
+            let state = random.next()
             let start = -2_208_988_800 + Int64(state % 6_311_390_400)
             let elapsed = (state >> 20) % (12 * 366 * 86_400)
             setUp()
@@ -435,11 +433,9 @@ final class RTC146818Tests: XCTestCase {
 
     func testRandomGuestAccessesNeverTrap() {
         let rtc = makeRTC()
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var random = XorShift64(seed: 0x9E37_79B9_7F4A_7C15)
         for _ in 0..<20_000 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
+            let state = random.next()
             let value = UInt32(truncatingIfNeeded: state >> 24)
             switch state % 5 {
             case 0: rtc.ioWrite(port: 0x70, size: 1, value: value)

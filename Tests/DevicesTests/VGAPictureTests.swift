@@ -266,20 +266,8 @@ final class VGAPictureTests: XCTestCase {
 
     // MARK: - Robustness
 
-    /// xorshift64, so a failure reproduces on every run.
-    private struct Generator {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-
-        mutating func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
-    }
-
     func testGarbageRegisterWritesNeverTrap() {
-        var generator = Generator()
+        var generator = XorShift64()
         let sizes = [-3, 0, 1, 2, 4, 7]
         for round in 0..<40 {
             for _ in 0..<2_000 {
