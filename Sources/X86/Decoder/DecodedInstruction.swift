@@ -52,6 +52,14 @@ public struct DecodedInstruction {
         get { extra & 4 != 0 }
         set { extra = newValue ? extra | 4 : extra & ~4 }
     }
+    /// The size in bytes (1, 2 or 4) of an instruction whose opcode's low bit
+    /// selects byte or full size, as most one- and two-byte opcodes do: 1 for an
+    /// even opcode, else the operand size. Bits 3-5 of `extra`, set at decode
+    /// so that the run loop does not work it out for every instruction.
+    @inline(__always) public var size: Int {
+        get { Int(truncatingIfNeeded: extra >> 3) & 7 }
+        set { extra = (extra & ~0x38) | UInt32(newValue & 7) << 3 }
+    }
     /// The interpreter's operation for `opcode` (bits 8-15 of `extra`).
     @inline(__always) var operation: Operation {
         // Only the setter writes these bits, always from a valid Operation.

@@ -36,6 +36,7 @@ extension CPU {
         var opcode = UInt16(b)
         if b == 0x0F { opcode = 0x100 | UInt16(try next()) }
         d.opcode = opcode
+        d.size = opcode & 1 == 0 ? 1 : operand32 ? 4 : 2
         d.operation = Operation.table[Int(opcode)]
         d.hasSegmentOverride = segment != 0xFF
         d.segment = segment == 0xFF ? UInt8(SegmentIndex.ds) : segment

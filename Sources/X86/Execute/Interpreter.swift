@@ -53,7 +53,7 @@ extension CPU {
                 if i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong | DecodedInstruction.lock) != 0 {
                     try checkPrefixes(i)
                 }
-                let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+                let size = i.size
                 switch i.operation {
                 case .alu: try aluForm(i)
                 case .aluImmediate: try aluImmediate(i)

@@ -77,7 +77,7 @@ extension CPU {
 
     /// Group 2 (C0, C1, D0-D3).
     func shiftGroup(_ i: DecodedInstruction) throws(Fault) {
-        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+        let size = i.size
         let count: UInt32
         switch i.opcode {
         case 0xD0, 0xD1: count = 1

@@ -152,7 +152,7 @@ extension CPU {
     /// IN and OUT (E4-E7, EC-EF). OUT ends the current run so the board can
     /// react before the next instruction.
     func inputOutput(_ i: DecodedInstruction) throws(Fault) {
-        let size = i.opcode & 1 == 0 ? 1 : i.operandSize
+        let size = i.size
         let port = i.opcode >= 0xEC ? get16(Reg.edx) : UInt16(i.immediate & 0xFF)
         try checkIOPermission(port: port, size: size)
         noteIOAccess(port: port, size: size)
