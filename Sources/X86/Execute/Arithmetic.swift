@@ -45,7 +45,7 @@ extension CPU {
     }
 
     /// Opcodes 00-3D with bits 0-2 = 0..5: the ALU operation is bits 3-5.
-    @inline(__always) func aluForm(_ i: DecodedInstruction) throws(Fault) {
+    @_transparent func aluForm(_ i: DecodedInstruction) throws(Fault) {
         let op = Int(i.opcode >> 3) & 7
         switch i.opcode & 7 {
         case 0:
@@ -71,13 +71,13 @@ extension CPU {
     }
 
     /// reg = reg op r/m.
-    @inline(__always) func aluIntoRegister(_ i: DecodedInstruction, op: Int, size: Int) throws(Fault) {
+    @_transparent func aluIntoRegister(_ i: DecodedInstruction, op: Int, size: Int) throws(Fault) {
         let s = try readRM(i, size: size)
         if let r = alu(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
     }
 
     /// Group 1 (80-83): ALU operation with an immediate.
-    @inline(__always) func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
+    @_transparent func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
         if i.opcode & 1 == 0 {
             try aluRM(i, op: i.reg, source: i.immediate & 0xFF, size: 1)
         } else if i.operandSize == 4 {
@@ -89,7 +89,7 @@ extension CPU {
 
     /// ALU operation on the r/m operand, written out rather than through
     /// `modifyRM` because a closure here costs a retain per instruction.
-    @inline(__always) func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt32, size: Int) throws(Fault) {
+    @_transparent func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt32, size: Int) throws(Fault) {
         if i.registerForm {
             if let r = alu(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
             return

@@ -109,7 +109,7 @@ extension CPU {
     }
 
     /// MOVZX/MOVSX (0F B6, B7, BE, BF).
-    func moveExtend(_ i: DecodedInstruction) throws(Fault) {
+    @_transparent func moveExtend(_ i: DecodedInstruction) throws(Fault) {
         let sourceSize = i.opcode & 1 == 0 ? 1 : 2
         let v = try readRM(i, size: sourceSize)
         let r = i.opcode >= 0x1BE ? UInt32(truncatingIfNeeded: CPU.signExtend(v, size: sourceSize)) : v

@@ -83,7 +83,7 @@ extension CPU {
     }
 
     /// LOOP, LOOPE, LOOPNE, JCXZ (E0-E3): the address size picks CX or ECX.
-    func loop(_ i: DecodedInstruction) throws(Fault) {
+    @_transparent func loop(_ i: DecodedInstruction) throws(Fault) {
         let a32 = i.address32
         var count = a32 ? get32(Reg.ecx) : UInt32(get16(Reg.ecx))
         let taken: Bool

@@ -86,7 +86,7 @@ extension CPU {
     }
 
     /// The r/m operand (register or memory) of `size` bytes.
-    @inline(__always) func readRM(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
+    @_transparent func readRM(_ i: DecodedInstruction, size: Int) throws(Fault) -> UInt32 {
         if i.registerForm { return getReg(i.rm, size: size) }
         return try readLinear(try operandAddress(i, size: size), size: size)
     }
