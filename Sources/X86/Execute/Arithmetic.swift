@@ -44,6 +44,21 @@ extension CPU {
         }
     }
 
+    /// `alu` for a size known where it is called: one out-of-line copy per size,
+    /// each with its masks folded. Inlining `alu` itself into every ALU form of
+    /// the run loop measured slower (code size); a call with the size as an
+    /// argument computes the masks on every instruction.
+    @_transparent func aluOfSize(_ op: Int, _ d: UInt32, _ s: UInt32, size: Int) -> UInt32? {
+        switch size {
+        case 1: return alu8(op, d, s)
+        case 2: return alu16(op, d, s)
+        default: return alu32(op, d, s)
+        }
+    }
+    @inline(never) func alu8(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 1) }
+    @inline(never) func alu16(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 2) }
+    @inline(never) func alu32(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 4) }
+
     /// Opcodes 00-3D with bits 0-2 = 0..5: the ALU operation is bits 3-5.
     @_transparent func aluForm(_ i: DecodedInstruction) throws(Fault) {
         let op = Int(i.opcode >> 3) & 7
@@ -61,7 +76,7 @@ extension CPU {
         case 3:
             if i.operandSize == 4 { try aluIntoRegister(i, op: op, size: 4) } else { try aluIntoRegister(i, op: op, size: 2) }
         case 4:
-            if let r = alu(op, UInt32(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
+            if let r = aluOfSize(op, UInt32(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
         default:
             let size = i.operandSize
             if let r = alu(op, getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size) {
@@ -73,7 +88,7 @@ extension CPU {
     /// reg = reg op r/m.
     @_transparent func aluIntoRegister(_ i: DecodedInstruction, op: Int, size: Int) throws(Fault) {
         let s = try readRM(i, size: size)
-        if let r = alu(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
+        if let r = aluOfSize(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
     }
 
     /// Group 1 (80-83): ALU operation with an immediate.
@@ -91,13 +106,13 @@ extension CPU {
     /// `modifyRM` because a closure here costs a retain per instruction.
     @_transparent func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt32, size: Int) throws(Fault) {
         if i.registerForm {
-            if let r = alu(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
+            if let r = aluOfSize(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
             return
         }
         // CMP (7) only reads its destination.
         let a = op == 7 ? try operandAddress(i, size: size) : try operandAddressForWrite(i, size: size)
         if op != 7 { try probeWrite(a, size: size) }
-        if let r = alu(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
+        if let r = aluOfSize(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
     }
 
     @inline(__always) func test(_ d: UInt32, _ s: UInt32, size: Int) {
