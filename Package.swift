@@ -21,7 +21,7 @@ let package = Package(
         .testTarget(name: "X86Tests", dependencies: ["X86"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "Storage"]),
-        .testTarget(name: "MachineTests", dependencies: ["Machine"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "Storage"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Machine", "Devices", "Storage"]),
     ],
     swiftLanguageModes: [.v5]
