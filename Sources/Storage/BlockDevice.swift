@@ -23,6 +23,18 @@ extension BlockDevice {
         guard count >= 0, lba <= blockCount else { return false }
         return UInt64(count) <= blockCount - lba
     }
+
+    /// The checks every write makes before touching a block: a writable device,
+    /// whole blocks, inside the device. Returns the byte offset of `lba`.
+    func checkWrite(at lba: UInt64, _ data: [UInt8]) throws -> Int {
+        guard !isReadOnly else { throw StorageError.readOnly }
+        guard data.count % blockSize == 0 else {
+            throw StorageError.misalignedWrite(bytes: data.count, blockSize: blockSize)
+        }
+        let count = data.count / blockSize
+        guard contains(lba: lba, count: count) else { throw StorageError.outOfRange(lba: lba, count: count) }
+        return Int(lba) * blockSize
+    }
 }
 
 /// Why a storage operation failed; `description` is one line naming the file

@@ -29,13 +29,7 @@ public final class MemoryBlockDevice: BlockDevice {
     }
 
     public func write(at lba: UInt64, _ data: [UInt8]) throws {
-        guard !isReadOnly else { throw StorageError.readOnly }
-        guard data.count % blockSize == 0 else {
-            throw StorageError.misalignedWrite(bytes: data.count, blockSize: blockSize)
-        }
-        let count = data.count / blockSize
-        guard contains(lba: lba, count: count) else { throw StorageError.outOfRange(lba: lba, count: count) }
-        let start = Int(lba) * blockSize
+        let start = try checkWrite(at: lba, data)
         bytes.replaceSubrange(start..<start + data.count, with: data)
     }
 

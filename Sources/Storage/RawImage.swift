@@ -62,14 +62,8 @@ public final class RawImage: BlockDevice {
     }
 
     public func write(at lba: UInt64, _ data: [UInt8]) throws {
-        guard !isReadOnly else { throw StorageError.readOnly }
-        guard data.count % blockSize == 0 else {
-            throw StorageError.misalignedWrite(bytes: data.count, blockSize: blockSize)
-        }
-        let count = data.count / blockSize
-        guard contains(lba: lba, count: count) else { throw StorageError.outOfRange(lba: lba, count: count) }
+        let offset = try checkWrite(at: lba, data)
         var done = 0
-        let offset = Int(lba) * blockSize
         while done < data.count {
             let n = data.withUnsafeBytes { buffer in
                 pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
