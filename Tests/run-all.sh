@@ -25,6 +25,9 @@ bash TestImages/run-qemu.sh
 echo "== protected-mode test ROMs: up to date, and checked under QEMU"
 bash TestImages/run-qemu-protected.sh
 
+echo "== long-mode test ROM (issue 5's acceptance image): up to date, and checked under QEMU"
+bash TestImages/run-qemu-long.sh
+
 echo "== board test ROM: up to date, and checked under QEMU with its disk image"
 bash TestImages/run-qemu-board.sh
 
