@@ -170,7 +170,7 @@ public final class Machine: CPUBus {
                     if configuration.timeSource == .host {
                         waitForHost(nanoseconds: deadline - now)
                     } else {
-                        idleTime &+= deadline - now
+                        skipIdle(deadline - now)
                     }
                 }
                 clock.fireDue()
@@ -184,6 +184,16 @@ public final class Machine: CPUBus {
         for backend in configuration.extraSerial { backend.flush() }
         configuration.debugConsole.flush()
         return RunSummary(instructions: cpu.instructionCount &- start, seconds: seconds, reason: reason)
+    }
+
+    /// Skips `nanoseconds` of halted time. The time-stamp counter keeps
+    /// counting through it, as a real TSC does in HLT, at one tick per
+    /// instruction time: a guest that keeps time with the TSC sees its idle
+    /// time pass.
+    private func skipIdle(_ nanoseconds: UInt64) {
+        let before = idleTime >> timeShift
+        idleTime &+= nanoseconds
+        cpu.tscOffset &+= (idleTime >> timeShift) &- before
     }
 
     /// Sleeps while a host-paced guest halts, at most 10 ms at a time so that

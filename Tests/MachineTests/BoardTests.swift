@@ -53,6 +53,7 @@ final class BoardTests: XCTestCase {
         XCTAssertEqual(firedAt.first?.time, 100 << 3)
         XCTAssertEqual(firedAt.last?.instructions, 203, "fired while halted")
         XCTAssertEqual(firedAt.last?.time, 1_000_000, "the halt skipped to the timer")
+        XCTAssertEqual(m.cpu.timeStampCounter, 1_000_000 >> 3, "the TSC counted through the halt, one tick per instruction time")
     }
 
     /// A reset through the chipset (0xCF9 bit 2 with bit 1: hard reset) or the

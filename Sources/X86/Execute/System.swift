@@ -117,8 +117,9 @@ extension CPU {
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
 
-    /// The time-stamp counter counts retired instructions, so it is deterministic.
-    var timeStampCounter: UInt64 { instructionCount &+ tscOffset }
+    /// The time-stamp counter counts retired instructions (and the board adds the
+    /// instruction times skipped while halted), so it is deterministic.
+    public var timeStampCounter: UInt64 { instructionCount &+ tscOffset }
 
     /// RDTSC and the counter half of RDTSCP: CR4.TSD restricts them to CPL 0.
     func readTimeStamp() throws(Fault) {
