@@ -111,6 +111,7 @@ public final class ATAPICDROM: IDEDevice {
         case 0x12: inquiry(cdb)
         case 0x1B, 0x1E: finishPacket()
         case 0x25: readCapacity()
+        case 0x43: readTOC(cdb)
         case 0x28:
             read(lba: bigEndian(cdb, 2, 4), count: Int(bigEndian(cdb, 7, 2)))
         case 0xA8:
@@ -245,6 +246,45 @@ public final class ATAPICDROM: IDEDevice {
             data += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> UInt32($0)) }
         }
         respond(data, allocationLength: 8)
+    }
+
+    /// READ TOC/PMA/ATIP (MMC-2) for a single-session disc with one data track:
+    /// format 0 (the TOC: track 1 and the lead-out, AAh, from the starting track
+    /// on) and format 1 (session information). Addresses are LBAs, or MSF with
+    /// the 2-second (150-frame) lead-in offset when the MSF bit is set. The
+    /// format comes from byte 2, or from bits 6-7 of byte 9 in the older
+    /// SFF-8020i form that some drivers still send.
+    private func readTOC(_ cdb: [UInt8]) {
+        guard requireMedium(), let disc = medium else { return }
+        let msf = cdb[1] & 0x02 != 0
+        let format = cdb[2] & 0x0F != 0 ? cdb[2] & 0x0F : cdb[9] >> 6
+        let allocation = Int(bigEndian(cdb, 7, 2))
+        func address(_ lba: UInt64) -> [UInt8] {
+            guard msf else { return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: lba >> UInt64($0)) } }
+            let frames = lba &+ 150
+            return [0, UInt8(truncatingIfNeeded: frames / (75 * 60)), UInt8(frames / 75 % 60), UInt8(frames % 75)]
+        }
+        // ADR 1 (position data), control 4 (data track, recorded uninterrupted).
+        func descriptor(track: UInt8, lba: UInt64) -> [UInt8] { [0, 0x14, track, 0] + address(lba) }
+        var body: [UInt8]
+        switch format {
+        case 0:
+            let start = cdb[6]
+            switch start {
+            case 0, 1: body = descriptor(track: 1, lba: 0) + descriptor(track: 0xAA, lba: disc.blockCount)
+            case 0xAA: body = descriptor(track: 0xAA, lba: disc.blockCount)
+            default:
+                fail(SenseKey.illegalRequest, 0x24, 0x00)
+                return
+            }
+        case 1: body = descriptor(track: 1, lba: 0)
+        default:
+            fail(SenseKey.illegalRequest, 0x24, 0x00)
+            return
+        }
+        // Data length (excluding itself), first and last track or session.
+        let length = UInt16(body.count + 2)
+        respond([UInt8(length >> 8), UInt8(length & 0xFF), 1, 1] + body, allocationLength: allocation)
     }
 
     /// READ(10)/READ(12) (MMC-2): LBA out of range is ILLEGAL

@@ -95,6 +95,33 @@ final class IDEATAPITests: XCTestCase {
         XCTAssertEqual(packet(bench, [0x28, 0, 0, 0, 0, 9, 0, 0, 0]).data, [], "zero blocks")
     }
 
+    /// READ TOC: the one data track and the lead-out, in LBA and MSF form,
+    /// from a starting track, session information, and the allocation length.
+    func testReadTOC() {
+        let (bench, _) = bench(medium: iso())
+        let lead = UInt8(isoBlocks)
+        let cases: [(cdb: [UInt8], data: [UInt8])] = [
+            ([0x43, 0, 0, 0, 0, 0, 0, 0, 100], [0, 18, 1, 1, 0, 0x14, 1, 0, 0, 0, 0, 0, 0, 0x14, 0xAA, 0, 0, 0, 0, lead]),
+            // MSF: LBA 0 is 00:02:00; the lead-out at 40 is 00:02:40.
+            ([0x43, 2, 0, 0, 0, 0, 0, 0, 100], [0, 18, 1, 1, 0, 0x14, 1, 0, 0, 0, 2, 0, 0, 0x14, 0xAA, 0, 0, 0, 2, lead]),
+            ([0x43, 0, 0, 0, 0, 0, 0xAA, 0, 100], [0, 10, 1, 1, 0, 0x14, 0xAA, 0, 0, 0, 0, lead]),
+            ([0x43, 0, 1, 0, 0, 0, 0, 0, 100], [0, 10, 1, 1, 0, 0x14, 1, 0, 0, 0, 0, 0]),
+            ([0x43, 0, 0, 0, 0, 0, 0, 0, 100, 0x40], [0, 10, 1, 1, 0, 0x14, 1, 0, 0, 0, 0, 0]),
+            ([0x43, 0, 0, 0, 0, 0, 0, 0, 4], [0, 18, 1, 1]),
+        ]
+        for c in cases {
+            let reply = packet(bench, c.cdb)
+            XCTAssertEqual(reply.status, 0x40, "\(c.cdb)")
+            XCTAssertEqual(reply.data, c.data, "\(c.cdb)")
+        }
+        for cdb: [UInt8] in [[0x43, 0, 0, 0, 0, 0, 2, 0, 100], [0x43, 0, 5, 0, 0, 0, 0, 0, 100]] {
+            XCTAssertEqual(packet(bench, cdb).status & 0x01, 0x01, "\(cdb): CHECK CONDITION")
+            let sense = packet(bench, [0x03, 0, 0, 0, 18]).data
+            XCTAssertEqual(sense[2] & 0x0F, 0x05, "ILLEGAL REQUEST")
+            XCTAssertEqual(sense[12], 0x24, "INVALID FIELD IN CDB")
+        }
+    }
+
     func testErrorsAndRequestSense() {
         let (bench, _) = bench(medium: iso())
         let cases: [(cdb: [UInt8], key: UInt8, asc: UInt8, error: UInt8)] = [
