@@ -126,6 +126,17 @@ extension CPU {
         return (ss, sp)
     }
 
+    /// The stack switch of a call gate or an interrupt to the more privileged
+    /// `level`, to the SS:ESP `innerStack` read from the TSS, and CPL = `level`
+    /// at once: the pushes that follow are made with the new privilege (from
+    /// CPL 3 they are supervisor accesses to the, typically supervisor-only,
+    /// inner stack). The caller restores SS, ESP and CPL if a later step faults.
+    func switchToInnerStack(_ newSS: UInt16, _ newSP: UInt32, level: Int) throws(Fault) {
+        try loadInnerStackSegment(newSS, level: level)
+        setStackPointer(newSP)
+        cpl = level
+    }
+
     /// Loads SS for a stack switch to `level`, with #TS instead of #GP/#SS (SDM
     /// Vol. 2 CALL, "IF new stack segment selector is NULL THEN #TS(...)").
     func loadInnerStackSegment(_ selector: UInt16, level: Int) throws(Fault) {
@@ -158,11 +169,7 @@ extension CPU {
         }
         let oldCPL = cpl
         do throws(Fault) {
-            try loadInnerStackSegment(newSS, level: level)
-            setStackPointer(newSP)
-            // The pushes are made with the new privilege, so from CPL 3 they are
-            // supervisor accesses to the (typically supervisor-only) inner stack.
-            cpl = level
+            try switchToInnerStack(newSS, newSP, level: level)
             try push(UInt32(oldSS.selector), size: size)
             try push(oldSP, size: size)
             for p in parameters.reversed() { try push(p, size: size) }

@@ -42,12 +42,7 @@ extension CPU {
         do throws(Fault) {
             if level < cpl {
                 let (newSS, newSP) = try innerStack(level: level)
-                try loadInnerStackSegment(newSS, level: level)
-                setStackPointer(newSP)
-                // The pushes go to the handler's stack with the handler's privilege: from
-                // CPL 3 they are supervisor accesses, as an OS's supervisor-only kernel
-                // stacks require (the catch below restores the CPL).
-                cpl = level
+                try switchToInnerStack(newSS, newSP, level: level)
                 if fromVirtual8086 {
                     // The 8086 segment registers go on the ring-0 stack (SDM Vol. 3 Figure 20-5).
                     for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {
