@@ -23,6 +23,8 @@ public final class Machine: CPUBus {
     public var display: TerminalDisplay?
     /// Nanoseconds the CPU spent halted, skipped to the next device deadline.
     private var idleTime: UInt64 = 0
+    /// The instruction count when host input was last taken (`serviceHost`).
+    private var lastHostService: UInt64 = 0
     /// Each instruction lasts 2^shift ns (`MachineConfiguration.instructionTimeShift`, clamped).
     private let timeShift: UInt64
     let configuration: MachineConfiguration
@@ -145,12 +147,11 @@ public final class Machine: CPUBus {
             }
             let stop = cpu.run(budget: budget)
             clock.fireDue()
-            serial.pollInput()
-            for uart in devices.extraSerialPorts { uart.pollInput() }
-            display?.service()
-            if ([configuration.serial, configuration.debugConsole] + configuration.extraSerial).contains(where: { $0.quitRequested }) {
-                reason = .quit
-                break
+            // Runs end at every OUT; the host's input is looked at once a slice
+            // (and whenever the guest idles), not once per OUT.
+            if stop == .halted || cpu.instructionCount &- lastHostService >= UInt64(configuration.sliceLength) {
+                lastHostService = cpu.instructionCount
+                if serviceHost() { reason = .quit; break }
             }
             switch stop {
             case .budget, .stopRequested: continue
@@ -184,6 +185,16 @@ public final class Machine: CPUBus {
         for backend in configuration.extraSerial { backend.flush() }
         configuration.debugConsole.flush()
         return RunSummary(instructions: cpu.instructionCount &- start, seconds: seconds, reason: reason)
+    }
+
+    /// Takes waiting host input into the UARTs and the display, and says whether
+    /// the user asked to quit.
+    private func serviceHost() -> Bool {
+        serial.pollInput()
+        for uart in devices.extraSerialPorts { uart.pollInput() }
+        display?.service()
+        return configuration.serial.quitRequested || configuration.debugConsole.quitRequested
+            || configuration.extraSerial.contains { $0.quitRequested }
     }
 
     /// Skips `nanoseconds` of halted time. The time-stamp counter keeps
