@@ -17,39 +17,15 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 QEMU="${QEMU:-qemu-system-i386}"
-
-source "$here/ensure-tools.sh"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$here/qemu-rom.sh"
 
 rom="$here/board/board-test.bin"
-"$here/board/build.sh" "$work/board-test.bin" >/dev/null
-if ! cmp -s "$work/board-test.bin" "$rom"; then
-    echo "run-qemu-board.sh: $rom is stale; run board/build.sh" >&2
-    exit 1
-fi
-
+rom_is_fresh "$rom" "$here/board/build.sh"
 disk="$work/disk.img"
 python3 "$here/board/disk.py" make "$disk"
-
-cmd=("$QEMU" -M isapc -accel tcg -icount shift=3,sleep=off -rtc clock=vm
-     -bios "$rom" -drive "file=$disk,format=raw,if=ide,index=0"
-     -display none -serial null -monitor none -parallel none
-     -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot)
-echo "+ timeout 120 ${cmd[*]}"
-set +e
-timeout 120 "${cmd[@]}" </dev/null >"$work/board.log" 2>&1
-status=$?
-set -e
-cat "$work/board.log"
-echo "(exit status $status)"
-if [ "$status" -ne 1 ] || ! grep -q "^board-test: PASS" "$work/board.log"; then
-    echo "run-qemu-board.sh: board-test FAILED" >&2
-    exit 1
-fi
+rom_passes board-test "$rom" -M isapc -icount shift=3,sleep=off -rtc clock=vm \
+    -drive "file=$disk,format=raw,if=ide,index=0" -serial null
 if ! python3 "$here/board/disk.py" verify "$disk"; then
     echo "run-qemu-board.sh: board-test FAILED (disk contents)" >&2
     exit 1
 fi
-echo "run-qemu-board.sh: board-test OK"

@@ -14,41 +14,12 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 QEMU="${QEMU:-qemu-system-i386}"
-
-source "$here/ensure-tools.sh"
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$here/qemu-rom.sh"
 
 failed=0
-run() {
-    local name="$1" cpu="$2"
-    local rom="$here/protected/$name.bin"
-    "$here/protected/build.sh" "$name" "$work/$name.bin" >/dev/null
-    if ! cmp -s "$work/$name.bin" "$rom"; then
-        echo "run-qemu-protected.sh: $rom is stale; run protected/build.sh" >&2
-        failed=1
-        return
-    fi
-    echo "+ timeout 60 $QEMU -accel tcg -cpu $cpu -bios $rom -display none -serial none -monitor none -parallel none -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot"
-    set +e
-    timeout 60 "$QEMU" -accel tcg -cpu "$cpu" -bios "$rom" \
-        -display none -serial none -monitor none -parallel none \
-        -debugcon stdio \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -no-reboot </dev/null >"$work/$name.log" 2>&1
-    local status=$?
-    set -e
-    grep -v "^$name: [a-z0-9-]*\$" "$work/$name.log" || true
-    echo "(exit status $status)"
-    if [ "$status" -eq 1 ] && grep -q "^$name: PASS" "$work/$name.log"; then
-        echo "run-qemu-protected.sh: $name OK"
-    else
-        echo "run-qemu-protected.sh: $name FAILED" >&2
-        failed=1
-    fi
-}
-
-run pm-test qemu32
-run paging-test qemu32,+nx,+pse36
+for entry in pm-test:qemu32 paging-test:qemu32,+nx,+pse36; do
+    name=${entry%%:*} cpu=${entry#*:}
+    rom="$here/protected/$name.bin"
+    rom_is_fresh "$rom" "$here/protected/build.sh" "$name" && rom_passes "$name" "$rom" -cpu "$cpu" -serial none || failed=1
+done
 exit "$failed"

@@ -5,18 +5,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$here/realmode-test.bin}"
-shift || true
-
-if ! command -v nasm >/dev/null 2>&1; then
-    echo "build.sh: nasm not found (apt-get install -y nasm)" >&2
-    exit 1
-fi
-
-nasm -f bin -w+all -I "$here/" "$@" -o "$out" "$here/realmode-test.asm"
-
-size=$(stat -c %s "$out")
-if [ "$size" -ne 65536 ]; then
-    echo "build.sh: $out is $size bytes, expected 65536" >&2
-    exit 1
-fi
-echo "built $out ($size bytes)"
+[ "$#" -ge 1 ] && shift
+exec "$here/../build-rom.sh" "$here/realmode-test.asm" "$out" "$@"
