@@ -3,7 +3,7 @@
 /// the line to the controller, so that no device knows another.
 ///
 /// Edge-triggered inputs (8259A in edge mode) see a rising edge when the level
-/// goes from low to high; `pulse` makes one and returns the line low.
+/// goes from low to high.
 public final class InterruptLine {
     public private(set) var level = false
     /// Called on each change of level; the board routes it to the controller.
@@ -19,11 +19,4 @@ public final class InterruptLine {
 
     public func raise() { set(true) }
     public func lower() { set(false) }
-
-    /// A rising edge, then low again.
-    public func pulse() {
-        lower()
-        raise()
-        lower()
-    }
 }

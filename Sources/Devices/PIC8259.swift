@@ -8,7 +8,7 @@
 /// set with `setInput`; `int` is the INT output pin.
 ///
 /// Edge-triggered inputs latch a request on a rising edge and keep it when the
-/// line falls again, so `InterruptLine.pulse()` requests an interrupt; a
+/// line falls again, so a short pulse on the line requests an interrupt; a
 /// level-triggered request lasts only as long as its input is high. The
 /// acknowledge cycle always produces an 8086-mode vector (ICW2 T7-T3 plus the
 /// level): the MCS-80/85 CALL sequence has no meaning on an x86 bus, so ICW4
