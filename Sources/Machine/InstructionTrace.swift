@@ -37,10 +37,10 @@ public struct InstructionTrace {
             if showRegisters { line += InstructionTrace.registerLine(cpu) + "\n" }
             if showInstructions {
                 let cs = cpu.segments[SegmentIndex.cs]
-                let ip = cpu.instructionStart
+                let ip = UInt32(truncatingIfNeeded: cpu.instructionStart)
                 var bytes = ""
                 for k in 0..<UInt32(i.length) {
-                    let byte = cpu.memory.peekLinear8(cs.base &+ ((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF)))
+                    let byte = cpu.memory.peekLinear8((cs.base &+ UInt64((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF))) & 0xFFFF_FFFF)
                     bytes += byte.map { hex($0, 2) } ?? "??"
                 }
                 line += "\(hex(UInt32(cs.selector), 4)):\(hex(ip, cs.big ? 8 : 4))  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: ip))\n"

@@ -27,7 +27,7 @@ extension Machine {
             gdt.appendLittleEndian32(d.high)
         }
         writeRAM(gdt[...], at: UInt64(MultibootLayout.gdtAddress))
-        cpu.gdtr = DescriptorTableRegister(base: MultibootLayout.gdtAddress, limit: UInt16(gdt.count - 1))
+        cpu.gdtr = DescriptorTableRegister(base: UInt64(MultibootLayout.gdtAddress), limit: UInt16(gdt.count - 1))
         // The CPU is fresh from reset: CPL 0, A20 enabled (the board's port 0x92
         // gate starts enabled), paging off. Only PE changes in CR0.
         cpu.cr0 |= 1
@@ -40,7 +40,7 @@ extension Machine {
         cpu.set32(Reg.eax, Machine.multibootBootMagic)
         cpu.set32(Reg.ebx, information)
         cpu.set32(Reg.esp, MultibootLayout.initialStackPointer)
-        cpu.eip = entry
+        cpu.rip = UInt64(entry)
         // Memory was written behind the CPU's back and the mode changed.
         access.flushTLB()
         cpu.decodeCache.invalidateAll()

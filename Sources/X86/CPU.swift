@@ -1,23 +1,28 @@
-/// Architectural state of an x86 processor: general-purpose registers, EIP,
-/// EFLAGS (kept lazily, see `LazyFlags`), segment-register caches, control
-/// registers and the descriptor-table registers (Intel SDM Vol. 1 §3.4, Vol. 3 §2.4-2.5).
+/// Architectural state of an x86-64 processor: general-purpose registers, RIP,
+/// RFLAGS (kept lazily, see `LazyFlags`), segment-register caches, control
+/// registers and the descriptor-table registers (Intel SDM Vol. 1 §3.4, §3.2.1;
+/// Vol. 3 §2.4-2.5).
 ///
 /// The hot state lives behind pointers held in `let` properties or in
 /// `@exclusivity(unchecked)` stored properties so that the interpreter loop pays
 /// neither retain/release nor runtime exclusivity checks (DESIGN.md, "The hot path").
 public final class CPU {
-    /// General-purpose registers, 8 bytes each so that the 64-bit CPU can grow into them.
-    /// Byte registers AH..BH live at byte offset 1 of registers 0..3.
+    /// General-purpose registers RAX..R15, 8 bytes each, then RIP in slot 16
+    /// so that RIP-relative addressing reads it as a base register. Byte
+    /// registers AH..BH live at byte offset 1 of registers 0..3.
     public let registers: UnsafeMutableRawPointer
+    static let registerSlots = 32
     /// ES, CS, SS, DS, FS, GS in their encoding order (SDM Vol. 2 §3.1.1.6, "Sreg").
     public let segments: UnsafeMutablePointer<SegmentRegister>
 
-    @exclusivity(unchecked) public var eip: UInt32 = 0
     @exclusivity(unchecked) public var flags = LazyFlags()
     @exclusivity(unchecked) public var cr0: UInt32 = 0x6000_0010
-    @exclusivity(unchecked) public var cr2: UInt32 = 0
-    @exclusivity(unchecked) public var cr3: UInt32 = 0
+    @exclusivity(unchecked) public var cr2: UInt64 = 0
+    @exclusivity(unchecked) public var cr3: UInt64 = 0
     @exclusivity(unchecked) public var cr4: UInt32 = 0
+    /// CR8: the task-priority register of 64-bit mode, bits 3:0 (SDM Vol. 3 §10.8.6.1).
+    /// With no local APIC it only holds its value.
+    @exclusivity(unchecked) public var cr8: UInt64 = 0
     /// Current privilege level: 0 in real mode, 3 in virtual-8086 mode, and in
     /// protected mode the level the last code-segment load set (SDM Vol. 3 §5.5).
     @exclusivity(unchecked) public internal(set) var cpl = 0 {
@@ -39,9 +44,9 @@ public final class CPU {
     @exclusivity(unchecked) public var idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
     public var msr = ModelSpecificRegisters()
     /// DR0-DR7 (SDM Vol. 3 §18.2), armed by `updateBreakpoints` (DebugExceptions.swift).
-    public internal(set) var debugRegisters: [UInt32] = [0, 0, 0, 0, 0, 0, DebugStatus.fixedOnes, DebugControl.fixedOnes]
-    /// EIP of the instruction being executed: where faults and restarts return to.
-    @exclusivity(unchecked) public internal(set) var instructionStart: UInt32 = 0
+    public internal(set) var debugRegisters: [UInt64] = [0, 0, 0, 0, 0, 0, UInt64(DebugStatus.fixedOnes), UInt64(DebugControl.fixedOnes)]
+    /// RIP of the instruction being executed: where faults and restarts return to.
+    @exclusivity(unchecked) public internal(set) var instructionStart: UInt64 = 0
     /// Time-stamp counter: counts retired instructions, so it is deterministic.
     @exclusivity(unchecked) public var instructionCount: UInt64 = 0
     @exclusivity(unchecked) public var tscOffset: UInt64 = 0
@@ -96,8 +101,8 @@ public final class CPU {
         self.bus = bus
         self.memory = memory
         tlb = TLBView(memory)
-        registers = UnsafeMutableRawPointer.allocate(byteCount: 16 * 8, alignment: 16)
-        registers.initializeMemory(as: UInt8.self, repeating: 0, count: 16 * 8)
+        registers = UnsafeMutableRawPointer.allocate(byteCount: CPU.registerSlots * 8, alignment: 16)
+        registers.initializeMemory(as: UInt8.self, repeating: 0, count: CPU.registerSlots * 8)
         segments = UnsafeMutablePointer<SegmentRegister>.allocate(capacity: 6)
         segments.initialize(repeating: SegmentRegister(), count: 6)
         decodeCache = DecodeCache()
@@ -112,12 +117,13 @@ public final class CPU {
 
     /// The state after RESET (SDM Vol. 3 §9.1.1, Table 9-1).
     public func reset() {
-        registers.initializeMemory(as: UInt8.self, repeating: 0, count: 16 * 8)
+        registers.initializeMemory(as: UInt8.self, repeating: 0, count: CPU.registerSlots * 8)
         set32(Reg.edx, 0x0000_0600)
         flags = LazyFlags()
-        eip = 0xFFF0
+        rip = 0xFFF0
         cr0 = 0x6000_0010
-        cr2 = 0; cr3 = 0; cr4 = 0
+        cr2 = 0; cr3 = 0; cr4 = 0; cr8 = 0
+        msr = ModelSpecificRegisters()
         gdtr = DescriptorTableRegister(base: 0, limit: 0xFFFF)
         idtr = DescriptorTableRegister(base: 0, limit: 0x3FF)
         ldtr = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x82)
@@ -131,7 +137,7 @@ public final class CPU {
         nmiBlocked = false
         faultDepth = 0
         shutdown = false
-        debugRegisters = [0, 0, 0, 0, 0, 0, DebugStatus.fixedOnes, DebugControl.fixedOnes]
+        debugRegisters = [0, 0, 0, 0, 0, 0, UInt64(DebugStatus.fixedOnes), UInt64(DebugControl.fixedOnes)]
         debug = DebugState()
         memory.setA20(enabled: true)
         memory.resetPaging()
@@ -140,13 +146,27 @@ public final class CPU {
         decodeCache.invalidateAll()
     }
 
-    // MARK: Register access by encoding number (SDM Vol. 2 §2.1.5, Table 2-2)
+    /// The instruction pointer (slot 16 of `registers`).
+    @inline(__always) public var rip: UInt64 {
+        get { registers.load(fromByteOffset: 16 * 8, as: UInt64.self) }
+        set { registers.storeBytes(of: newValue, toByteOffset: 16 * 8, as: UInt64.self) }
+    }
 
+    // MARK: Register access by encoding number (SDM Vol. 2 §2.1.5, Table 2-2; §2.2.1 for REX)
+
+    @inline(__always) public func get64(_ r: Int) -> UInt64 {
+        registers.load(fromByteOffset: (r & 15) &* 8, as: UInt64.self)
+    }
+    @inline(__always) public func set64(_ r: Int, _ v: UInt64) {
+        registers.storeBytes(of: v, toByteOffset: (r & 15) &* 8, as: UInt64.self)
+    }
     @inline(__always) public func get32(_ r: Int) -> UInt32 {
         registers.load(fromByteOffset: (r & 15) &* 8, as: UInt32.self)
     }
+    /// A 32-bit write clears bits 63:32 (SDM Vol. 1 §3.4.1.1); outside 64-bit
+    /// mode they are undefined, and clearing them there too is what processors do.
     @inline(__always) public func set32(_ r: Int, _ v: UInt32) {
-        registers.storeBytes(of: v, toByteOffset: (r & 15) &* 8, as: UInt32.self)
+        registers.storeBytes(of: UInt64(v), toByteOffset: (r & 15) &* 8, as: UInt64.self)
     }
     @inline(__always) public func get16(_ r: Int) -> UInt16 {
         registers.load(fromByteOffset: (r & 15) &* 8, as: UInt16.self)
@@ -154,30 +174,39 @@ public final class CPU {
     @inline(__always) public func set16(_ r: Int, _ v: UInt16) {
         registers.storeBytes(of: v, toByteOffset: (r & 15) &* 8, as: UInt16.self)
     }
-    /// Byte registers in legacy encoding: 0-3 are AL CL DL BL, 4-7 are AH CH DH BH.
+    /// Byte registers by byte-register number: 0-3 are AL CL DL BL, 4-7 AH CH
+    /// DH BH (the legacy encodings without a REX prefix), 8-15 R8B-R15B, and
+    /// 20-23 SPL BPL SIL DIL (encodings 4-7 with a REX prefix, which the decoder
+    /// numbers 16 higher so that `r & 15` is still the register for wider sizes).
+    @inline(__always) static func byteOffset(_ r: Int) -> Int {
+        r & ~3 == 4 ? (r & 3) &* 8 | 1 : (r & 15) &* 8
+    }
     @inline(__always) public func get8(_ r: Int) -> UInt8 {
-        registers.load(fromByteOffset: ((r & 3) &* 8) | ((r >> 2) & 1), as: UInt8.self)
+        registers.load(fromByteOffset: CPU.byteOffset(r), as: UInt8.self)
     }
     @inline(__always) public func set8(_ r: Int, _ v: UInt8) {
-        registers.storeBytes(of: v, toByteOffset: ((r & 3) &* 8) | ((r >> 2) & 1), as: UInt8.self)
+        registers.storeBytes(of: v, toByteOffset: CPU.byteOffset(r), as: UInt8.self)
     }
-    /// A register of 1, 2 or 4 bytes, zero-extended.
-    @inline(__always) public func getReg(_ r: Int, size: Int) -> UInt32 {
+    /// A register of 1, 2, 4 or 8 bytes, zero-extended.
+    @inline(__always) public func getReg(_ r: Int, size: Int) -> UInt64 {
         switch size {
-        case 1: return UInt32(get8(r))
-        case 2: return UInt32(get16(r))
-        default: return get32(r)
+        case 1: return UInt64(get8(r))
+        case 2: return UInt64(get16(r))
+        case 4: return UInt64(get32(r))
+        default: return get64(r)
         }
     }
-    @inline(__always) public func setReg(_ r: Int, size: Int, _ v: UInt32) {
+    @inline(__always) public func setReg(_ r: Int, size: Int, _ v: UInt64) {
         switch size {
         case 1: set8(r, UInt8(truncatingIfNeeded: v))
         case 2: set16(r, UInt16(truncatingIfNeeded: v))
-        default: set32(r, v)
+        case 4: set32(r, UInt32(truncatingIfNeeded: v))
+        default: set64(r, v)
         }
     }
 
-    /// The whole EFLAGS register with the arithmetic flags materialised.
+    /// The whole EFLAGS register with the arithmetic flags materialised (the
+    /// upper half of RFLAGS is reserved and reads as 0).
     public var eflags: UInt32 {
         get { flags.value }
         set {
@@ -200,11 +229,17 @@ public final class CPU {
     @inline(__always) public var virtual8086Mode: Bool { cr0 & 1 != 0 && flags.bits & LazyFlags.vm != 0 }
     /// Protected mode proper: segment registers hold selectors, not paragraph numbers.
     @inline(__always) public var selectorMode: Bool { cr0 & 1 != 0 && flags.bits & LazyFlags.vm == 0 }
+    /// IA-32e mode is active (EFER.LMA, SDM Vol. 3 §2.2.1): 64-bit or compatibility mode.
+    @inline(__always) public var longMode: Bool { msr.efer & ModelSpecificRegisters.eferLMA != 0 }
+    /// 64-bit mode: IA-32e mode with CS.L set. CS caches L only when it was
+    /// loaded in IA-32e mode (`codeSegmentCache`), so the bit alone tells.
+    @inline(__always) public var mode64: Bool { segments[SegmentIndex.cs].attributes & SegmentRegister.longBit != 0 }
 }
 
 /// Encoding numbers of the general-purpose registers.
 public enum Reg {
     public static let eax = 0, ecx = 1, edx = 2, ebx = 3, esp = 4, ebp = 5, esi = 6, edi = 7
+    public static let r8 = 8, r9 = 9, r10 = 10, r11 = 11, r12 = 12, r13 = 13, r14 = 14, r15 = 15
 }
 
 /// Encoding numbers of the segment registers.
@@ -212,16 +247,19 @@ public enum SegmentIndex {
     public static let es = 0, cs = 1, ss = 2, ds = 3, fs = 4, gs = 5
 }
 
-/// The hidden descriptor cache of a segment register (SDM Vol. 3 §3.4.3).
+/// The hidden descriptor cache of a segment register (SDM Vol. 3 §3.4.3). The
+/// base is 64 bits wide for FS and GS (and for the system segments of IA-32e mode).
 public struct SegmentRegister: Equatable {
-    public var selector: UInt16 = 0
-    public var base: UInt32 = 0
+    public var base: UInt64 = 0
     public var limit: UInt32 = 0xFFFF
+    public var selector: UInt16 = 0
     /// Descriptor bits 40-47 and 52-55 (type, S, DPL, P, AVL, L, D/B, G) as in
     /// the access-rights word that LAR returns, shifted right by 8.
     public var attributes: UInt16 = 0x93
+    /// The L bit: a 64-bit code segment.
+    public static let longBit: UInt16 = 0x200
 
-    public init(selector: UInt16 = 0, base: UInt32 = 0, limit: UInt32 = 0xFFFF, attributes: UInt16 = 0x93) {
+    public init(selector: UInt16 = 0, base: UInt64 = 0, limit: UInt32 = 0xFFFF, attributes: UInt16 = 0x93) {
         self.selector = selector
         self.base = base
         self.limit = limit
@@ -232,11 +270,11 @@ public struct SegmentRegister: Equatable {
     public var big: Bool { attributes & 0x400 != 0 }
 }
 
-/// GDTR or IDTR (SDM Vol. 3 §2.4.1).
+/// GDTR or IDTR (SDM Vol. 3 §2.4.1): a 64-bit base in IA-32e mode.
 public struct DescriptorTableRegister: Equatable {
-    public var base: UInt32
+    public var base: UInt64
     public var limit: UInt16
-    public init(base: UInt32, limit: UInt16) {
+    public init(base: UInt64, limit: UInt16) {
         self.base = base
         self.limit = limit
     }

@@ -4,9 +4,9 @@ public struct Fault: Error, Equatable {
     public var vector: UInt8
     public var errorCode: UInt32?
     /// For #PF, the linear address that faulted (it goes to CR2 on delivery).
-    public var address: UInt32
+    public var address: UInt64
 
-    public init(_ vector: UInt8, errorCode: UInt32? = nil, address: UInt32 = 0) {
+    public init(_ vector: UInt8, errorCode: UInt32? = nil, address: UInt64 = 0) {
         self.vector = vector
         self.errorCode = errorCode
         self.address = address

@@ -1,4 +1,4 @@
-/// Exception and interrupt delivery (SDM Vol. 3 ch. 6; real mode: §20.1.4,
+/// Exception and interrupt delivery (SDM Vol. 3 ch. 6; IA-32e mode: §6.14; real mode: §20.1.4,
 /// "Interrupt and Exception Handling" through the interrupt vector table).
 ///
 /// Faults restore EIP to the faulting instruction before delivery; traps and
@@ -10,7 +10,9 @@ extension CPU {
     /// Delivers interrupt or exception `vector`. `software` marks INT n, INT3 and
     /// INTO, whose gates must admit the CPL and whose delivery errors carry EXT = 0.
     func deliverInterrupt(vector: UInt8, errorCode: UInt32? = nil, software: Bool = false) throws(Fault) {
-        if protectedMode {
+        if longMode {
+            try deliverLongModeInterrupt(vector: vector, errorCode: errorCode, software: software)
+        } else if protectedMode {
             try deliverProtectedModeInterrupt(vector: vector, errorCode: errorCode, software: software)
         } else {
             try deliverRealModeInterrupt(vector: vector)
@@ -23,23 +25,23 @@ extension CPU {
     func deliverRealModeInterrupt(vector: UInt8) throws(Fault) {
         let entry = UInt32(vector) &* 4
         if entry &+ 3 > UInt32(idtr.limit) { throw Fault.gp(UInt32(vector) &* 8 &+ 2) }
-        let offset = try readLinear16(idtr.base &+ entry)
-        let selector = try readLinear16(idtr.base &+ entry &+ 2)
+        let offset = try readLinear16(idtr.base &+ UInt64(entry))
+        let selector = try readLinear16(idtr.base &+ UInt64(entry) &+ 2)
         // The three word pushes wrap around the stack segment like any push, so each
         // must fit on its own (SDM Vol. 2 PUSHA: only SP = 1, 3, 5 make delivery fail).
         let sp = stackPointer
-        for k: UInt32 in 1...3 {
+        for k: UInt64 in 1...3 {
             _ = try linear(segment: SegmentIndex.ss, offset: (sp &- 2 &* k) & stackMask(), size: 2)
         }
-        try push(eflags & 0xFFFF, size: 2)
-        try push(UInt32(segments[SegmentIndex.cs].selector), size: 2)
-        try push(eip & 0xFFFF, size: 2)
+        try push(UInt64(eflags & 0xFFFF), size: 2)
+        try push(UInt64(segments[SegmentIndex.cs].selector), size: 2)
+        try push(rip & 0xFFFF, size: 2)
         flags.bits &= ~(LazyFlags.intf | LazyFlags.tf | LazyFlags.ac | LazyFlags.rf)
         var cs = segments[SegmentIndex.cs]
         cs.selector = selector
-        cs.base = UInt32(selector) << 4
+        cs.base = UInt64(selector) << 4
         segments[SegmentIndex.cs] = cs
-        eip = UInt32(offset)
+        rip = UInt64(offset)
     }
 
     /// The fault-class exceptions other than #DB (SDM Vol. 3 Table 6-1): #DE, #BR,

@@ -5,8 +5,8 @@
 /// in its lazy-flags notes, written from the definitions below).
 ///
 /// Both words are kept shifted left so that the operation's most significant bit
-/// sits at bit 31: then SF is bit 31 of the result, ZF is "result == 0", CF is
-/// bit 31 of the carries, and OF is bit 31 XOR bit 30 of the carries (the carry
+/// sits at bit 63: then SF is bit 63 of the result, ZF is "result == 0", CF is
+/// bit 63 of the carries, and OF is bit 63 XOR bit 62 of the carries (the carry
 /// out of the sign bit differs from the carry into it).
 public struct LazyFlags {
     /// Additions and subtractions; their carries (borrows) are derived differently.
@@ -22,21 +22,21 @@ public struct LazyFlags {
     /// All EFLAGS bits; the status bits are valid only while `lazy` is false.
     @usableFromInline var bits: UInt32 = 2
     @usableFromInline var lazy = false
-    /// The result, shifted so that its sign bit is bit 31.
-    @usableFromInline var result: UInt32 = 0
+    /// The result, shifted so that its sign bit is bit 63.
+    @usableFromInline var result: UInt64 = 0
+    /// Carry (or borrow) out of each bit position, shifted like `result`.
+    @usableFromInline var carries: UInt64 = 0
     /// The result's low byte, for PF.
     @usableFromInline var lowByte: UInt32 = 0
-    /// Carry (or borrow) out of each bit position, shifted like `result`.
-    @usableFromInline var carries: UInt32 = 0
     /// Carry out of bit 3, in bit 4 (AF).
     @usableFromInline var adjust: UInt32 = 0
 
     public init() {}
 
-    /// The left shift that moves the sign bit `signBit` to bit 31 (folds to a
+    /// The left shift that moves the sign bit `signBit` to bit 63 (folds to a
     /// constant wherever the operand size is known).
-    @inline(__always) static func shift(_ signBit: UInt32) -> UInt32 {
-        signBit == 0x80 ? 24 : signBit == 0x8000 ? 16 : 0
+    @inline(__always) static func shift(_ signBit: UInt64) -> UInt64 {
+        signBit == 0x80 ? 56 : signBit == 0x8000 ? 48 : signBit == 0x8000_0000 ? 32 : 0
     }
 
     /// An addition (`destination + source + carry-in = result`) or subtraction
@@ -44,41 +44,41 @@ public struct LazyFlags {
     /// operation size. The carry-out vector follows from the three values alone:
     /// for an addition a bit carries out when both inputs are set, or one is and
     /// the result bit is clear; a subtraction borrows symmetrically.
-    @inline(__always) public mutating func set(_ op: Operation, result r: UInt32, destination d: UInt32, source s: UInt32, signBit: UInt32) {
+    @inline(__always) public mutating func set(_ op: Operation, result r: UInt64, destination d: UInt64, source s: UInt64, signBit: UInt64) {
         let sh = LazyFlags.shift(signBit)
         let c = op == .add ? (d & s) | ((d | s) & ~r) : (~d & s) | ((~d | s) & r)
         lazy = true
         result = r << sh
-        lowByte = r & 0xFF
+        lowByte = UInt32(truncatingIfNeeded: r) & 0xFF
         carries = c << sh
-        adjust = (d ^ s ^ r) & 0x10
+        adjust = UInt32(truncatingIfNeeded: d ^ s ^ r) & 0x10
     }
 
     /// INC and DEC: flags as for adding or subtracting 1, but CF stays as it was.
-    /// Bit 31 of the carries becomes the old CF and bit 30 is adjusted so that
-    /// bit 31 XOR bit 30 is still the overflow of this operation.
-    @inline(__always) public mutating func setIncrementDecrement(decrement: Bool, result r: UInt32, destination d: UInt32, signBit: UInt32) {
-        let oldCarry: UInt32 = carryFlag ? 1 : 0
+    /// Bit 63 of the carries becomes the old CF and bit 62 is adjusted so that
+    /// bit 63 XOR bit 62 is still the overflow of this operation.
+    @inline(__always) public mutating func setIncrementDecrement(decrement: Bool, result r: UInt64, destination d: UInt64, signBit: UInt64) {
+        let oldCarry: UInt64 = carryFlag ? 1 : 0
         set(decrement ? .sub : .add, result: r, destination: d, source: 1, signBit: signBit)
-        let overflow = (carries ^ (carries << 1)) >> 31
-        carries = (carries & 0x3FFF_FFFF) | oldCarry << 31 | (oldCarry ^ overflow) << 30
+        let overflow = (carries ^ (carries << 1)) >> 63
+        carries = (carries & 0x3FFF_FFFF_FFFF_FFFF) | oldCarry << 63 | (oldCarry ^ overflow) << 62
     }
 
     /// Logic operations: CF = OF = 0, SF/ZF/PF from the result, AF = 0 (undefined in
     /// the SDM; modern Intel and AMD CPUs clear it).
-    @inline(__always) public mutating func setLogic(result r: UInt32, signBit: UInt32) {
+    @inline(__always) public mutating func setLogic(result r: UInt64, signBit: UInt64) {
         lazy = true
         result = r << LazyFlags.shift(signBit)
-        lowByte = r & 0xFF
+        lowByte = UInt32(truncatingIfNeeded: r) & 0xFF
         carries = 0
         adjust = 0
     }
 
-    @inline(__always) public var carryFlag: Bool { lazy ? carries >> 31 != 0 : bits & LazyFlags.cf != 0 }
+    @inline(__always) public var carryFlag: Bool { lazy ? carries >> 63 != 0 : bits & LazyFlags.cf != 0 }
     @inline(__always) public var zeroFlag: Bool { lazy ? result == 0 : bits & LazyFlags.zf != 0 }
-    @inline(__always) public var signFlag: Bool { lazy ? result >> 31 != 0 : bits & LazyFlags.sf != 0 }
+    @inline(__always) public var signFlag: Bool { lazy ? result >> 63 != 0 : bits & LazyFlags.sf != 0 }
     @inline(__always) public var overflowFlag: Bool {
-        lazy ? (carries ^ (carries << 1)) >> 31 != 0 : bits & LazyFlags.of != 0
+        lazy ? (carries ^ (carries << 1)) >> 63 != 0 : bits & LazyFlags.of != 0
     }
     @inline(__always) public var auxiliaryFlag: Bool { lazy ? adjust != 0 : bits & LazyFlags.af != 0 }
     @inline(__always) public var parityFlag: Bool { lazy ? LazyFlags.parity(lowByte) : bits & LazyFlags.pf != 0 }
@@ -118,11 +118,11 @@ public struct LazyFlags {
     }
 
     /// SF, ZF and PF of `result` for an operation of the given sign bit, as bits.
-    @inline(__always) public static func szp(_ result: UInt32, signBit: UInt32) -> UInt32 {
+    @inline(__always) public static func szp(_ result: UInt64, signBit: UInt64) -> UInt32 {
         var v: UInt32 = 0
         if result & signBit != 0 { v |= sf }
         if result == 0 { v |= zf }
-        if parity(result) { v |= pf }
+        if parity(UInt32(truncatingIfNeeded: result)) { v |= pf }
         return v
     }
 
@@ -147,10 +147,10 @@ public struct LazyFlags {
     @inline(__always) public func condition(_ cc: Int) -> Bool {
         var combo: UInt32
         if lazy {
-            combo = carries >> 31
+            combo = UInt32(truncatingIfNeeded: carries >> 63)
             combo |= (result == 0 ? 2 : 0)
-            combo |= (result >> 31) << 2
-            combo |= ((carries ^ (carries << 1)) >> 31) << 3
+            combo |= UInt32(truncatingIfNeeded: result >> 63) << 2
+            combo |= UInt32(truncatingIfNeeded: (carries ^ (carries << 1)) >> 63) << 3
             if cc & 0xE == 0xA, LazyFlags.parity(lowByte) { combo |= 16 }
         } else {
             combo = (bits & 1) | (bits >> 5) & 2 | (bits >> 5) & 4 | (bits >> 8) & 8 | (bits << 2) & 16

@@ -46,7 +46,7 @@ final class TestImageTests: XCTestCase {
         let (b, _, machineB) = try boot("Benchmarks/sieve.bin", limit: 3_000_000)
         XCTAssertEqual(a.reason, .instructionLimit)
         XCTAssertEqual(a.instructions, b.instructions)
-        XCTAssertEqual(machineA.cpu.eip, machineB.cpu.eip)
+        XCTAssertEqual(machineA.cpu.rip, machineB.cpu.rip)
         XCTAssertEqual(machineA.cpu.eflags, machineB.cpu.eflags)
         XCTAssertEqual((0..<8).map { machineA.cpu.get32($0) }, (0..<8).map { machineB.cpu.get32($0) })
     }

@@ -25,7 +25,7 @@ final class BoardTests: XCTestCase {
 
     func testResetVectorAndBIOSMapping() throws {
         let (m, _) = try Self.machine([0xF4])
-        XCTAssertEqual(m.cpu.segments[SegmentIndex.cs].base &+ m.cpu.eip, 0xFFFF_FFF0)
+        XCTAssertEqual(m.cpu.segments[SegmentIndex.cs].base &+ m.cpu.rip, 0xFFFF_FFF0)
         XCTAssertEqual(m.access.readPhysical8(0xFFFF0), 0xEA, "BIOS top below 1 MiB")
         XCTAssertEqual(m.access.readPhysical8(0xFFFF_FFF0), 0xEA, "BIOS alias below 4 GiB")
         XCTAssertEqual(m.access.readPhysical8(0xF0000), 0xF4)

@@ -339,7 +339,7 @@ final class MultibootTests: XCTestCase {
         XCTAssertEqual(cpu.get32(Reg.eax), 0x2BAD_B002)
         XCTAssertEqual(cpu.get32(Reg.ebx), info)
         XCTAssertEqual(cpu.get32(Reg.esp), 0x9000)
-        XCTAssertEqual(cpu.eip, 0x10_0010)
+        XCTAssertEqual(cpu.rip, 0x10_0010)
         XCTAssertEqual(cpu.eflags, 0x2, "IF and VM clear")
         XCTAssertEqual(cpu.cr0 & 0x8000_0001, 1, "PE set, PG clear")
         XCTAssertEqual(cpu.cpl, 0)
@@ -359,7 +359,7 @@ final class MultibootTests: XCTestCase {
         }
 
         m.reset()
-        XCTAssertEqual(cpu.segments[SegmentIndex.cs].base &+ cpu.eip, 0xFFFF_FFF0, "a reset goes to the BIOS")
+        XCTAssertEqual(cpu.segments[SegmentIndex.cs].base &+ cpu.rip, 0xFFFF_FFF0, "a reset goes to the BIOS")
         XCTAssertFalse(cpu.protectedMode)
     }
 

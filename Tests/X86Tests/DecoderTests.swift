@@ -104,7 +104,7 @@ final class DecoderTests: XCTestCase {
         3333 3333 3333 3333
         2223 4322 2223 4323
         3333 3333 2243 3333
-        3322 2222 2222 2222
+        3322 2223 2222 2222
         2222 2222 2222 2222
         2222 2222 2222 2222
         2222 2222 2222 2222
@@ -123,7 +123,7 @@ final class DecoderTests: XCTestCase {
         4444 4444 4444 4444
         3334 5433 3334 5434
         4444 4444 3354 4444
-        4433 3333 3333 3333
+        4433 3334 3333 3333
         3333 3333 3333 3333
         3333 3333 3333 3333
         3333 3333 3333 3333
@@ -142,7 +142,7 @@ final class DecoderTests: XCTestCase {
         4444 4444 4444 4444
         3334 5433 3334 5434
         4444 4444 3354 4444
-        4433 3333 3333 3333
+        4433 3334 3333 3333
         3333 3333 3333 3333
         3333 3333 3333 3333
         3333 3333 3333 3333
@@ -161,7 +161,7 @@ final class DecoderTests: XCTestCase {
         mmmm mmmm mmmm mmmm
         ...m mm.. ...m mm.m
         mmmm mmmm ..mm mmmm
-        mm.. .... .... ....
+        mm.. ...m .... ....
         .... .... .... ....
         .... .... .... ....
         .... .... .... ....
@@ -195,7 +195,7 @@ final class DecoderTests: XCTestCase {
         func callAsFunction(_ bytes: [UInt8], default32: Bool = false) -> DecodedInstruction {
             bus.load(bytes + DecoderTests.tail + DecoderTests.tail, at: 0x1000)
             // Flat RAM in real mode: fetches cannot fault.
-            return (try? bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF, default32: default32)) ?? DecodedInstruction()
+            return (try? bus.cpu.decode(base: 0x1000, ip: 0, codeSize: default32 ? .bits32 : .bits16)) ?? DecodedInstruction()
         }
     }
 
@@ -304,7 +304,7 @@ final class DecoderTests: XCTestCase {
     /// Undefined opcodes decode as the opcode alone and are flagged invalid.
     func testUndefinedOpcodes() {
         let decode = Decoding()
-        for bytes: [UInt8] in [[0x0F, 0xFF], [0x0F, 0x38], [0x0F, 0x0F], [0x0F, 0x05], [0x0F, 0x10], [0x0F, 0xA6]] {
+        for bytes: [UInt8] in [[0x0F, 0xFF], [0x0F, 0x38], [0x0F, 0x0F], [0x0F, 0x04], [0x0F, 0x10], [0x0F, 0xA6]] {
             let d = decode(bytes)
             XCTAssertNotEqual(d.prefixes & DecodedInstruction.invalid, 0, Self.hex(bytes))
             XCTAssertEqual(d.length, 2, Self.hex(bytes))
@@ -322,7 +322,7 @@ final class DecoderTests: XCTestCase {
         var index = DecodedInstruction.noRegister
         var scale: UInt8 = 0
         var displacement: UInt32 = 0
-        var immediate: UInt32 = 0
+        var immediate: UInt64 = 0
         var immediate2: UInt16 = 0
         var segment = UInt8(SegmentIndex.ds)
         var override = false
@@ -330,7 +330,9 @@ final class DecoderTests: XCTestCase {
     }
 
     static let ss = UInt8(SegmentIndex.ss)
-    static let a32 = DecodedInstruction.addressSize32
+    /// The effective operand and address sizes, as bits the table can OR into
+    /// `prefixes` (`testDecodedFields` folds the decoded sizes in the same way).
+    static let o32: UInt8 = 1 << 0, a32: UInt8 = 1 << 1
     static let fields: [Fields] = [
         // 16-bit addressing (SDM Vol. 2 Table 2-1): BP-based forms default to SS.
         Fields(bytes: [0x8B, 0x00], length: 2, modrm: 0x00, base: 3, index: 6),
@@ -364,37 +366,37 @@ final class DecoderTests: XCTestCase {
         Fields(bytes: [0x67, 0x8B, 0x04, 0x65, 0, 0x10, 0, 0], length: 8, modrm: 0x04, scale: 1, displacement: 0x1000, prefixes: a32),
         Fields(bytes: [0x64, 0x67, 0x8B, 0x04, 0x24], length: 5, modrm: 0x04, base: 4, segment: 4, override: true, prefixes: a32),
         Fields(bytes: [0x8B, 0x04, 0x24], default32: true, length: 3, modrm: 0x04, base: 4, segment: ss,
-               prefixes: DecodedInstruction.operandSize32 | a32),
+               prefixes: DecoderTests.o32 | a32),
         Fields(bytes: [0x67, 0x8B, 0x46, 0xFE], default32: true, length: 4, modrm: 0x46, base: 5, displacement: 0xFFFE, segment: ss,
-               prefixes: DecodedInstruction.operandSize32),
+               prefixes: DecoderTests.o32),
         // Immediates: sizes, sign extension of Ibs and Jb, ENTER, far pointers, moffs.
         Fields(bytes: [0x80, 0xC0, 0xFF], length: 3, modrm: 0xC0, immediate: 0xFF),
-        Fields(bytes: [0x83, 0xC0, 0xFF], length: 3, modrm: 0xC0, immediate: 0xFFFF_FFFF),
-        Fields(bytes: [0x6A, 0x80], length: 2, immediate: 0xFFFF_FF80),
-        Fields(bytes: [0x6B, 0xC0, 0xFE], length: 3, modrm: 0xC0, immediate: 0xFFFF_FFFE),
-        Fields(bytes: [0x69, 0xC0, 0xFE, 0xFF], length: 4, modrm: 0xC0, immediate: 0xFFFE),
-        Fields(bytes: [0xEB, 0xFE], length: 2, immediate: 0xFFFF_FFFE),
+        Fields(bytes: [0x83, 0xC0, 0xFF], length: 3, modrm: 0xC0, immediate: UInt64.max),
+        Fields(bytes: [0x6A, 0x80], length: 2, immediate: 0xFFFF_FFFF_FFFF_FF80),
+        Fields(bytes: [0x6B, 0xC0, 0xFE], length: 3, modrm: 0xC0, immediate: 0xFFFF_FFFF_FFFF_FFFE),
+        Fields(bytes: [0x69, 0xC0, 0xFE, 0xFF], length: 4, modrm: 0xC0, immediate: 0xFFFF_FFFF_FFFF_FFFE),
+        Fields(bytes: [0xEB, 0xFE], length: 2, immediate: 0xFFFF_FFFF_FFFF_FFFE),
         Fields(bytes: [0xE3, 0x10], length: 2, immediate: 0x10),
-        Fields(bytes: [0xE8, 0xFD, 0xFF], length: 3, immediate: 0xFFFD),
-        Fields(bytes: [0x66, 0xE9, 0xFB, 0xFF, 0xFF, 0xFF], length: 6, immediate: 0xFFFF_FFFB, prefixes: DecodedInstruction.operandSize32),
-        Fields(bytes: [0x0F, 0x84, 0x00, 0x80], length: 4, immediate: 0x8000),
+        Fields(bytes: [0xE8, 0xFD, 0xFF], length: 3, immediate: 0xFFFF_FFFF_FFFF_FFFD),
+        Fields(bytes: [0x66, 0xE9, 0xFB, 0xFF, 0xFF, 0xFF], length: 6, immediate: 0xFFFF_FFFF_FFFF_FFFB, prefixes: DecoderTests.o32),
+        Fields(bytes: [0x0F, 0x84, 0x00, 0x80], length: 4, immediate: 0xFFFF_FFFF_FFFF_8000),
         Fields(bytes: [0xB8, 0x34, 0x12], length: 3, immediate: 0x1234),
         Fields(bytes: [0xB8, 0x78, 0x56, 0x34, 0x12], default32: true, length: 5, immediate: 0x1234_5678,
-               prefixes: DecodedInstruction.operandSize32 | DecodedInstruction.addressSize32),
-        Fields(bytes: [0x66, 0xB8, 0x34, 0x12], default32: true, length: 4, immediate: 0x1234, prefixes: DecodedInstruction.addressSize32),
+               prefixes: DecoderTests.o32 | DecoderTests.a32),
+        Fields(bytes: [0x66, 0xB8, 0x34, 0x12], default32: true, length: 4, immediate: 0x1234, prefixes: DecoderTests.a32),
         Fields(bytes: [0xC2, 0x08, 0x00], length: 3, immediate: 8),
         Fields(bytes: [0xC8, 0x34, 0x12, 0x05], length: 4, immediate: 0x1234, immediate2: 5),
-        Fields(bytes: [0x66, 0xC8, 0x34, 0x12, 0x05], length: 5, immediate: 0x1234, immediate2: 5, prefixes: DecodedInstruction.operandSize32),
+        Fields(bytes: [0x66, 0xC8, 0x34, 0x12, 0x05], length: 5, immediate: 0x1234, immediate2: 5, prefixes: DecoderTests.o32),
         Fields(bytes: [0x9A, 0x78, 0x56, 0x34, 0x12], length: 5, immediate: 0x5678, immediate2: 0x1234),
         Fields(bytes: [0x66, 0xEA, 0x78, 0x56, 0x34, 0x12, 0xBC, 0x9A], length: 8, immediate: 0x1234_5678, immediate2: 0x9ABC,
-               prefixes: DecodedInstruction.operandSize32),
+               prefixes: DecoderTests.o32),
         Fields(bytes: [0xA1, 0x34, 0x12], length: 3, immediate: 0x1234),
-        Fields(bytes: [0x67, 0xA1, 0x78, 0x56, 0x34, 0x12], length: 6, immediate: 0x1234_5678, prefixes: DecodedInstruction.addressSize32),
-        Fields(bytes: [0x66, 0xA1, 0x34, 0x12], length: 4, immediate: 0x1234, prefixes: DecodedInstruction.operandSize32),
+        Fields(bytes: [0x67, 0xA1, 0x78, 0x56, 0x34, 0x12], length: 6, immediate: 0x1234_5678, prefixes: DecoderTests.a32),
+        Fields(bytes: [0x66, 0xA1, 0x34, 0x12], length: 4, immediate: 0x1234, prefixes: DecoderTests.o32),
         Fields(bytes: [0x36, 0xA0, 0x34, 0x12], length: 4, immediate: 0x1234, segment: ss, override: true),
         Fields(bytes: [0xC1, 0x46, 0x02, 0x03], length: 4, modrm: 0x46, base: 5, displacement: 2, immediate: 3, segment: ss),
         Fields(bytes: [0x66, 0x81, 0x86, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12], length: 9, modrm: 0x86, base: 5,
-               displacement: 0x1234, immediate: 0x1234_5678, segment: ss, prefixes: DecodedInstruction.operandSize32),
+               displacement: 0x1234, immediate: 0x1234_5678, segment: ss, prefixes: DecoderTests.o32),
         Fields(bytes: [0x0F, 0xBA, 0xE0, 0x1F], length: 4, modrm: 0xE0, immediate: 0x1F),
         // Repeat and lock prefixes: the last of F2/F3 wins.
         Fields(bytes: [0xF3, 0xA5], length: 2, prefixes: DecodedInstruction.repeatZ),
@@ -419,7 +421,9 @@ final class DecoderTests: XCTestCase {
             XCTAssertEqual(d.immediate2, f.immediate2, name)
             XCTAssertEqual(d.segment, f.segment, name)
             XCTAssertEqual(d.hasSegmentOverride, f.override, name)
-            XCTAssertEqual(d.prefixes, f.prefixes, name)
+            let sizes = (d.operandSize == 4 ? DecoderTests.o32 : 0) | (d.addressSize == 4 ? DecoderTests.a32 : 0)
+            let raw = DecodedInstruction.operandSizePrefix | DecodedInstruction.addressSizePrefix
+            XCTAssertEqual(d.prefixes & ~raw | sizes, f.prefixes, name)
         }
     }
 }

@@ -407,7 +407,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F FF", "(bad)"),
             ("0F 38", "(bad)"),
             ("0F 0F", "(bad)"),
-            ("0F 05", "(bad)"),
+            ("0F 04", "(bad)"),
             ("0F 10", "(bad)"),
             ("0F B9", "(bad)"),
             ("0F A6", "(bad)"),
@@ -461,7 +461,7 @@ final class DisassemblerTests: XCTestCase {
             for c in group.cases {
                 let bytes = Self.bytes(c.bytes)
                 bus.load(bytes + [UInt8](repeating: 0, count: 16), at: 0x1000)
-                let d = try bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF_FFFF, default32: group.default32)
+                let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: group.default32 ? .bits32 : .bits16)
                 XCTAssertEqual(Disassembler.text(d, address: group.address), c.text, "\(group.name): \(c.bytes)")
                 XCTAssertEqual(Int(d.length), bytes.count, "\(group.name): \(c.bytes)")
                 count += 1
@@ -523,7 +523,7 @@ final class DisassemblerTests: XCTestCase {
                 let opcode: [UInt8] = index < 0x100 ? [UInt8(index)] : [0x0F, UInt8(index & 0xFF)]
                 for modrm in 0...255 {
                     bus.load(prefixes + opcode + [UInt8(modrm)] + tail, at: 0x1000)
-                    let d = try bus.cpu.decode(linear: 0x1000, ipOffset: 0, ipMask: 0xFFFF, default32: false)
+                    let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: .bits16)
                     let text = Disassembler.text(d, address: 0)
                     XCTAssertFalse(text.isEmpty)
                     if (text == "(bad)") != Self.undefined(d) {
@@ -541,7 +541,7 @@ final class DisassemblerTests: XCTestCase {
         if d.prefixes & DecodedInstruction.invalid != 0 || OpcodeTable.mnemonic(index: index, reg: d.reg).isEmpty { return true }
         let memoryOnly: Bool
         switch index {
-        case 0x62, 0x8D, 0xC4, 0xC5, 0x1B2, 0x1B4, 0x1B5: memoryOnly = true
+        case 0x62, 0x8D, 0xC4, 0xC5, 0x1B2, 0x1B4, 0x1B5, 0x1C7: memoryOnly = true
         case 0xFF: memoryOnly = d.reg == 3 || d.reg == 5
         case 0x101:
             if d.reg == 7 && d.registerForm { return d.rm != 1 }   // 0F 01 F9 is RDTSCP

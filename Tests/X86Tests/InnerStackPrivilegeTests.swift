@@ -32,7 +32,7 @@ final class InnerStackPrivilegeTests: XCTestCase {
         let gate = PagedHarness.gdt + 5 * 8
         harness.bus.ram.storeBytes(of: UInt32(PagedHarness.kernelCode) << 16 | UInt32(PagedHarness.handlers), toByteOffset: gate, as: UInt32.self)
         harness.bus.ram.storeBytes(of: UInt32(0xEC00), toByteOffset: gate + 4, as: UInt32.self)
-        harness.cpu.gdtr = DescriptorTableRegister(base: UInt32(PagedHarness.gdt), limit: 6 * 8 - 1)
+        harness.cpu.gdtr = DescriptorTableRegister(base: UInt64(PagedHarness.gdt), limit: 6 * 8 - 1)
         // call far 0x2B:0
         // The harness would read the arrival at 0x08:0x8000 as vector 0; the stack tells a call from an exception.
         _ = harness.step(code: [0x9A, 0, 0, 0, 0, 0x2B, 0x00], registers: [0, 0, 0, 0, 0, 0, 0, 0], eflags: 0x2)

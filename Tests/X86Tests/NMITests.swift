@@ -18,7 +18,7 @@ final class NMITests: XCTestCase {
         _ = cpu.run(budget: 1)
         cpu.nmiPending = true
         _ = cpu.run(budget: 1)
-        XCTAssertEqual(cpu.segments[SegmentIndex.cs].base &+ cpu.eip, 0x604, "delivered with IF = 0, one handler instruction run")
+        XCTAssertEqual(cpu.segments[SegmentIndex.cs].base &+ cpu.rip, 0x604, "delivered with IF = 0, one handler instruction run")
         cpu.nmiPending = true
         _ = cpu.run(budget: 1)
         XCTAssertEqual(cpu.eip, 0x701, "the IRET ran (back after the CLI): a second NMI waited for it")

@@ -16,47 +16,47 @@ final class PagingRig {
     /// The CPU comes first: its reset turns paging off and opens the A20 gate.
     init() { _ = bus.cpu }
 
-    static let root: UInt32 = 0x10000
-    static let directory: UInt32 = 0x11000
-    static let table: UInt32 = 0x12000
-    static let frame: UInt32 = 0x20000
+    static let root: UInt64 = 0x10000
+    static let directory: UInt64 = 0x11000
+    static let table: UInt64 = 0x12000
+    static let frame: UInt64 = 0x20000
 
     static let p: UInt64 = 1, w: UInt64 = 2, u: UInt64 = 4, a: UInt64 = 0x20, d: UInt64 = 0x40
     static let ps: UInt64 = 0x80, g: UInt64 = 0x100, xd: UInt64 = 1 << 63
 
-    func put32(_ address: UInt32, _ v: UInt32) { bus.ram.storeBytes(of: v, toByteOffset: Int(address), as: UInt32.self) }
-    func get32(_ address: UInt32) -> UInt32 { bus.ram.load(fromByteOffset: Int(address), as: UInt32.self) }
-    func put64(_ address: UInt32, _ v: UInt64) { bus.ram.storeBytes(of: v, toByteOffset: Int(address), as: UInt64.self) }
-    func get64(_ address: UInt32) -> UInt64 { bus.ram.load(fromByteOffset: Int(address), as: UInt64.self) }
+    func put32(_ address: UInt64, _ v: UInt32) { bus.ram.storeBytes(of: v, toByteOffset: Int(address), as: UInt32.self) }
+    func get32(_ address: UInt64) -> UInt32 { bus.ram.load(fromByteOffset: Int(address), as: UInt32.self) }
+    func put64(_ address: UInt64, _ v: UInt64) { bus.ram.storeBytes(of: v, toByteOffset: Int(address), as: UInt64.self) }
+    func get64(_ address: UInt64) -> UInt64 { bus.ram.load(fromByteOffset: Int(address), as: UInt64.self) }
 
-    func pdeAddress(_ linear: UInt32, pae: Bool) -> UInt32 {
+    func pdeAddress(_ linear: UInt64, pae: Bool) -> UInt64 {
         pae ? PagingRig.directory + (linear >> 21 & 0x1FF) * 8 : PagingRig.root + (linear >> 22) * 4
     }
-    func pteAddress(_ linear: UInt32, pae: Bool) -> UInt32 {
+    func pteAddress(_ linear: UInt64, pae: Bool) -> UInt64 {
         PagingRig.table + (pae ? (linear >> 12 & 0x1FF) * 8 : (linear >> 12 & 0x3FF) * 4)
     }
-    func pde(_ linear: UInt32, pae: Bool) -> UInt64 {
+    func pde(_ linear: UInt64, pae: Bool) -> UInt64 {
         pae ? get64(pdeAddress(linear, pae: true)) : UInt64(get32(pdeAddress(linear, pae: false)))
     }
-    func pte(_ linear: UInt32, pae: Bool) -> UInt64 {
+    func pte(_ linear: UInt64, pae: Bool) -> UInt64 {
         pae ? get64(pteAddress(linear, pae: true)) : UInt64(get32(pteAddress(linear, pae: false)))
     }
 
     /// Maps `linear` through the page table to `frame`; `pde` and `pte` are the
     /// flag bits (XD and reserved bits included for PAE).
-    func map(_ linear: UInt32, pae: Bool, pde: UInt64, pte: UInt64, frame: UInt32 = PagingRig.frame) {
+    func map(_ linear: UInt64, pae: Bool, pde: UInt64, pte: UInt64, frame: UInt64 = PagingRig.frame) {
         if pae {
             put64(PagingRig.root + (linear >> 30) * 8, UInt64(PagingRig.directory) | PagingRig.p)
             put64(pdeAddress(linear, pae: true), UInt64(PagingRig.table) | pde)
             put64(pteAddress(linear, pae: true), UInt64(frame) | pte)
         } else {
-            put32(pdeAddress(linear, pae: false), PagingRig.table | UInt32(truncatingIfNeeded: pde))
-            put32(pteAddress(linear, pae: false), frame | UInt32(truncatingIfNeeded: pte))
+            put32(pdeAddress(linear, pae: false), UInt32(truncatingIfNeeded: PagingRig.table | pde))
+            put32(pteAddress(linear, pae: false), UInt32(truncatingIfNeeded: frame | pte))
         }
     }
 
     /// Sets a PDE that maps a large page (4 MiB, or 2 MiB under PAE) directly.
-    func mapLarge(_ linear: UInt32, pae: Bool, entry: UInt64) {
+    func mapLarge(_ linear: UInt64, pae: Bool, entry: UInt64) {
         if pae {
             put64(PagingRig.root + (linear >> 30) * 8, UInt64(PagingRig.directory) | PagingRig.p)
             put64(pdeAddress(linear, pae: true), entry)
@@ -66,10 +66,10 @@ final class PagingRig {
     }
 
     func enable(pae: Bool, pse: Bool = false, pge: Bool = false, wp: Bool = false, nxe: Bool = false,
-                cr3: UInt32 = PagingRig.root) throws(Fault) {
-        let cr0: UInt32 = 0x8000_0011 | (wp ? 1 << 16 : 0)
-        let cr4: UInt32 = (pse ? 0x10 : 0) | (pae ? 0x20 : 0) | (pge ? 0x80 : 0)
-        try memory.setPaging(cr0: cr0, cr3: cr3, cr4: cr4, nxe: nxe)
+                cr3: UInt64 = PagingRig.root) throws(Fault) {
+        let cr0: UInt64 = 0x8000_0011 | (wp ? 1 << 16 : 0)
+        let cr4: UInt64 = (pse ? 0x10 : 0) | (pae ? 0x20 : 0) | (pge ? 0x80 : 0)
+        try memory.setPaging(cr0: UInt32(cr0), cr3: cr3, cr4: UInt32(cr4), nxe: nxe)
     }
 }
 
@@ -78,8 +78,8 @@ func faultOf<T>(_ body: () throws(Fault) -> T) -> Fault? {
     do { _ = try body(); return nil } catch { return error }
 }
 
-func pageFault(_ code: UInt32, at address: UInt32) -> Fault {
-    Fault(Fault.pageFault, errorCode: code, address: address)
+func pageFault(_ code: UInt64, at address: UInt64) -> Fault {
+    Fault(Fault.pageFault, errorCode: UInt32(code), address: address)
 }
 
 final class PagingTests: XCTestCase {
@@ -94,7 +94,7 @@ final class PagingTests: XCTestCase {
         var pte: UInt64
         var access: PageAccess
         /// The #PF error code, or nil when the access succeeds.
-        var error: UInt32?
+        var error: UInt64?
     }
 
     static let user: PageAccess = .user, userWrite: PageAccess = [.user, .write]
@@ -149,7 +149,7 @@ final class PagingTests: XCTestCase {
     ]
 
     func testErrorCodes() {
-        let linear: UInt32 = 0x4060_3123
+        let linear: UInt64 = 0x4060_3123
         for c in PagingTests.accessCases {
             let rig = PagingRig()
             rig.map(linear, pae: c.pae, pde: c.pde, pte: c.pte)
@@ -171,7 +171,7 @@ final class PagingTests: XCTestCase {
     // MARK: Accessed and dirty bits (§4.8)
 
     func testAccessedAndDirtyBits() {
-        let linear: UInt32 = 0x0040_5000
+        let linear: UInt64 = 0x0040_5000
         for pae in [false, true] {
             let mode = pae ? "PAE" : "32-bit"
             let rig = PagingRig()
@@ -193,7 +193,7 @@ final class PagingTests: XCTestCase {
     /// What traces and debuggers read: the guest's view, with no accessed bit set
     /// and no TLB entry filled; nil where a read would fault.
     func testPeekLeavesNoTrace() {
-        let linear: UInt32 = 0x0040_5000
+        let linear: UInt64 = 0x0040_5000
         for pae in [false, true] {
             let rig = PagingRig()
             rig.map(linear, pae: pae, pde: PagingTests.pw, pte: PagingTests.pw)
@@ -209,7 +209,7 @@ final class PagingTests: XCTestCase {
     }
 
     func testRefusedWriteSetsNoBits() {
-        let linear: UInt32 = 0x0040_5000
+        let linear: UInt64 = 0x0040_5000
         for pae in [false, true] {
             let rig = PagingRig()
             rig.map(linear, pae: pae, pde: PagingTests.pw, pte: R.p)
@@ -229,9 +229,9 @@ final class PagingTests: XCTestCase {
         var pae: Bool
         var pse = true
         var entry: UInt64
-        var linear: UInt32
+        var linear: UInt64
         var physical: UInt64?
-        var error: UInt32? = nil
+        var error: UInt64? = nil
     }
 
     static let largeCases: [LargeCase] = [
@@ -264,7 +264,7 @@ final class PagingTests: XCTestCase {
             XCTAssertEqual(rig.pde(c.linear, pae: c.pae) & (R.a | R.d), R.a | R.d, "\(c.name): A and D in the PDE")
             // A frame beyond RAM reads as all-ones through the bus and takes writes without trapping.
             XCTAssertNil(faultOf { () throws(Fault) in try rig.memory.write(c.linear, size: 4, value: 0xCAFE_F00D, user: false) }, c.name)
-            var v: UInt32 = 0
+            var v: UInt64 = 0
             XCTAssertNil(faultOf { () throws(Fault) in v = try rig.memory.read(c.linear, size: 4, user: false) }, c.name)
             XCTAssertEqual(v, (c.physical ?? 0) < UInt64(rig.bus.ramSize) ? 0xCAFE_F00D : 0xFFFF_FFFF, c.name)
         }
@@ -272,7 +272,7 @@ final class PagingTests: XCTestCase {
 
     func testPSEOffIgnoresPageSizeBit() {
         let rig = PagingRig()
-        let linear: UInt32 = 0x0080_3123
+        let linear: UInt64 = 0x0080_3123
         rig.map(linear, pae: false, pde: PagingTests.pw | R.ps, pte: PagingTests.pw)
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false, pse: false) }, "enable(pae: false, pse: false)")
         var physical: UInt64 = 0
@@ -283,7 +283,7 @@ final class PagingTests: XCTestCase {
     // MARK: PAE PDPTEs (§4.4.1)
 
     func testPDPTEs() {
-        let linear: UInt32 = 0x4060_3123
+        let linear: UInt64 = 0x4060_3123
         let rig = PagingRig()
         rig.map(linear, pae: true, pde: PagingTests.pw, pte: PagingTests.pw)
         rig.put64(R.root, UInt64(R.directory) | R.p | R.w)   // PDPTE 0: R/W is reserved
@@ -313,7 +313,7 @@ final class PagingTests: XCTestCase {
     func testStraddlingWriteChecksBothPages() {
         for pae in [false, true] {
             let rig = PagingRig()
-            let first: UInt32 = 0x0040_0000
+            let first: UInt64 = 0x0040_0000
             rig.map(first, pae: pae, pde: PagingTests.pw, pte: PagingTests.pw)
             rig.map(first + 0x1000, pae: pae, pde: PagingTests.pw, pte: 0)
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: pae) }, "pae \(pae): paging on")
@@ -335,7 +335,7 @@ final class PagingTests: XCTestCase {
 
     func testStraddlingAccessSplitsAcrossFrames() {
         let rig = PagingRig()
-        let first: UInt32 = 0x0040_0000
+        let first: UInt64 = 0x0040_0000
         rig.map(first, pae: false, pde: PagingTests.pw, pte: PagingTests.pw, frame: 0x30000)
         rig.map(first + 0x1000, pae: false, pde: PagingTests.pw, pte: PagingTests.pw, frame: 0x20000)
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false) }, "enable(pae: false)")
@@ -344,7 +344,7 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(rig.bus.byte(at: 0x30FFF), 0xCC, "low bytes in the first frame")
         XCTAssertEqual(rig.bus.byte(at: 0x20000), 0xBB, "high bytes in the second frame")
         XCTAssertEqual(rig.bus.byte(at: 0x20001), 0xAA, "high bytes in the second frame")
-        var v: UInt32 = 0
+        var v: UInt64 = 0
         XCTAssertNil(faultOf { () throws(Fault) in v = try rig.memory.read(first + 0xFFE, size: 4, user: false) }, "memory.read(first + 0xFFE, size: 4, user: false)")
         XCTAssertEqual(v, 0xAABB_CCDD, "straddling read")
         XCTAssertEqual(rig.pte(first, pae: false) & R.d, R.d, "D set in the first page")
@@ -356,7 +356,7 @@ final class PagingTests: XCTestCase {
     func testTLBFillsAndPrivilege() {
         let rig = PagingRig()
         let m = rig.memory, tlb = rig.memory.view
-        let userPage: UInt32 = 0x0040_7000, kernelPage: UInt32 = 0x0040_8000
+        let userPage: UInt64 = 0x0040_7000, kernelPage: UInt64 = 0x0040_8000
         let u = Int(userPage >> 12) & (MemoryAccess.tlbSize - 1), k = Int(kernelPage >> 12) & (MemoryAccess.tlbSize - 1)
         rig.map(userPage, pae: false, pde: PagingTests.pwu, pte: PagingTests.pwu)
         rig.map(kernelPage, pae: false, pde: PagingTests.pwu, pte: PagingTests.pw, frame: 0x21000)
@@ -378,7 +378,7 @@ final class PagingTests: XCTestCase {
         XCTAssertNotEqual(tlb.readTags[k], kernelPage >> 12, "supervisor-only entry dropped at CPL 3")
         XCTAssertEqual(faultOf { () throws(Fault) in try m.readSlow(kernelPage, size: 4) }, pageFault(5, at: kernelPage),
                        "user read of a supervisor page")
-        var v: UInt32 = 0
+        var v: UInt64 = 0
         XCTAssertNil(faultOf { () throws(Fault) in v = try rig.bus.cpu.readSupervisor(kernelPage, size: 4) }, "implicit supervisor read")
         XCTAssertEqual(v, 0x5EC2E7, "implicit supervisor read at CPL 3")
         XCTAssertNotEqual(tlb.readTags[k], kernelPage >> 12, "and it is not cached for user accesses")
@@ -393,7 +393,7 @@ final class PagingTests: XCTestCase {
         XCTAssertEqual(tlb.currentCode.pointee.page, userPage >> 12, "user entries stay valid at CPL 0")
 
         // A supervisor write to a read-only page with WP=0 succeeds but is not cached.
-        let ro: UInt32 = 0x0040_9000
+        let ro: UInt64 = 0x0040_9000
         rig.map(ro, pae: false, pde: PagingTests.pwu, pte: R.p | R.d)
         XCTAssertNil(faultOf { () throws(Fault) in try m.write(ro, size: 1, value: 1, user: false) }, "WP=0 write")
         XCTAssertNotEqual(tlb.writeTags[Int(ro >> 12) & (MemoryAccess.tlbSize - 1)], ro >> 12, "read-only page not in the write TLB")
@@ -402,17 +402,17 @@ final class PagingTests: XCTestCase {
     func testManySupervisorEntriesDroppedAtCPL3() {
         let rig = PagingRig()
         let m = rig.memory
-        let base: UInt32 = 0x0040_0000
-        for n in 0..<100 { rig.map(base + UInt32(n) << 12, pae: false, pde: PagingTests.pwu, pte: PagingTests.pw) }
+        let base: UInt64 = 0x0040_0000
+        for n in 0..<100 { rig.map(base + UInt64(n) << 12, pae: false, pde: PagingTests.pwu, pte: PagingTests.pw) }
         rig.map(base + 0x80000, pae: false, pde: PagingTests.pwu, pte: PagingTests.pwu)
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false) }, "enable(pae: false)")
         for n in 0..<100 {
-            XCTAssertNil(faultOf { () throws(Fault) in _ = try m.read(base + UInt32(n) << 12, size: 1, user: false) }, "page \(n)")
+            XCTAssertNil(faultOf { () throws(Fault) in _ = try m.read(base + UInt64(n) << 12, size: 1, user: false) }, "page \(n)")
         }
         XCTAssertNil(faultOf { () throws(Fault) in _ = try m.read(base + 0x80000, size: 1, user: false) }, "user page")
         m.userMode = true
         for n in 0..<100 {
-            let page = (base >> 12) + UInt32(n)
+            let page = (base >> 12) + UInt64(n)
             XCTAssertNotEqual(m.view.readTags[Int(page) & (MemoryAccess.tlbSize - 1)], page, "supervisor-only page \(n) dropped past the slot list")
         }
         XCTAssertEqual(m.view.readTags[Int((base + 0x80000) >> 12) & (MemoryAccess.tlbSize - 1)], (base + 0x80000) >> 12, "user page kept")
@@ -421,15 +421,15 @@ final class PagingTests: XCTestCase {
     func testCPUFastPathsWithPaging() {
         let rig = PagingRig()
         let cpu = rig.bus.cpu
-        let linear: UInt32 = 0x0040_7010
+        let linear: UInt64 = 0x0040_7010
         rig.map(linear, pae: true, pde: PagingTests.pw, pte: PagingTests.pw | R.xd)
         rig.map(0x0040_9000, pae: true, pde: PagingTests.pw, pte: PagingTests.pw, frame: 0x31000)
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: true, nxe: true) }, "enable(pae: true, nxe: true)")
         rig.put32(R.frame + 0x10, 0x1122_3344)
-        var v: UInt32 = 0
-        XCTAssertNil(faultOf { () throws(Fault) in v = try cpu.readLinear32(linear) }, "CPU read, miss")
+        var v: UInt64 = 0
+        XCTAssertNil(faultOf { () throws(Fault) in v = UInt64(try cpu.readLinear32(linear)) }, "CPU read, miss")
         XCTAssertEqual(v, 0x1122_3344, "CPU read through the page tables")
-        XCTAssertNil(faultOf { () throws(Fault) in v = try cpu.readLinear32(linear) }, "CPU read, hit")
+        XCTAssertNil(faultOf { () throws(Fault) in v = UInt64(try cpu.readLinear32(linear)) }, "CPU read, hit")
         XCTAssertEqual(v, 0x1122_3344, "CPU read hit")
         XCTAssertNil(faultOf { () throws(Fault) in try cpu.writeLinear(linear, size: 2, 0xBEEF) }, "CPU write")
         XCTAssertNil(faultOf { () throws(Fault) in try cpu.writeLinear(linear, size: 2, 0xCAFE) }, "CPU write hit")
@@ -452,14 +452,14 @@ final class PagingTests: XCTestCase {
         for pge in [false, true] {
             let rig = PagingRig()
             let m = rig.memory
-            let global: UInt32 = 0x0040_1000, local: UInt32 = 0x0040_2000
+            let global: UInt64 = 0x0040_1000, local: UInt64 = 0x0040_2000
             rig.map(global, pae: false, pde: PagingTests.pw, pte: PagingTests.pw | R.g, frame: 0x20000)
             rig.map(local, pae: false, pde: PagingTests.pw, pte: PagingTests.pw, frame: 0x21000)
             rig.put32(0x20000, 0xAAAA); rig.put32(0x21000, 0xBBBB); rig.put32(0x22000, 0xCCCC)
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false, pge: pge) }, "pge \(pge): paging on")
-            func read(_ l: UInt32) -> UInt32? {
-                var v: UInt32 = 0
-                return faultOf { () throws(Fault) in v = try rig.bus.cpu.readLinear32(l) } == nil ? v : nil
+            func read(_ l: UInt64) -> UInt64? {
+                var v: UInt64 = 0
+                return faultOf { () throws(Fault) in v = UInt64(try rig.bus.cpu.readLinear32(l)) } == nil ? v : nil
             }
             XCTAssertEqual(read(global), 0xAAAA, "pge \(pge): global page")
             XCTAssertEqual(read(local), 0xBBBB, "pge \(pge): local page")
@@ -487,9 +487,9 @@ final class PagingTests: XCTestCase {
         XCTAssertNil(faultOf { () throws(Fault) in _ = try rig.bus.cpu.readLinear32(0x0080_5000) }, "cpu.readLinear32(0x0080_5000)")
         rig.mapLarge(0x0080_0000, pae: false, entry: 0x0000_0000 | PagingTests.pw | R.ps)
         rig.bus.memory.invalidatePage(0x0080_0000)
-        var v: UInt32 = 0
-        XCTAssertNil(faultOf { () throws(Fault) in v = try rig.bus.cpu.readLinear32(0x0080_5000) }, "cpu.readLinear32(0x0080_5000)")
-        XCTAssertEqual(v, rig.get32(0x5000), "INVLPG of the first 4 KiB of a 4 MiB page drops its other pieces")
+        var v: UInt64 = 0
+        XCTAssertNil(faultOf { () throws(Fault) in v = UInt64(try rig.bus.cpu.readLinear32(0x0080_5000)) }, "cpu.readLinear32(0x0080_5000)")
+        XCTAssertEqual(v, UInt64(rig.get32(0x5000)), "INVLPG of the first 4 KiB of a 4 MiB page drops its other pieces")
     }
 
     func testModeChangesFlush() {
@@ -497,14 +497,14 @@ final class PagingTests: XCTestCase {
         let changes = [Change(name: "CR0.WP", wp: true), Change(name: "EFER.NXE", nxe: true), Change(name: "CR4.PSE", pse: true)]
         for c in changes {
             let rig = PagingRig()
-            let linear: UInt32 = 0x0040_1000
+            let linear: UInt64 = 0x0040_1000
             rig.map(linear, pae: false, pde: PagingTests.pw, pte: PagingTests.pw)
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false) }, "enable(pae: false)")
             XCTAssertNil(faultOf { () throws(Fault) in _ = try rig.bus.cpu.readLinear32(linear) }, c.name)
             let slot = Int(linear >> 12) & (MemoryAccess.tlbSize - 1)
-            XCTAssertEqual(rig.memory.view.readTags[slot], linear >> 12, "\(c.name): cached")
+            XCTAssertEqual(rig.memory.view.readTags[slot], UInt64(linear >> 12), "\(c.name): cached")
             XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false, pse: c.pse, wp: c.wp, nxe: c.nxe) }, c.name)
-            XCTAssertNotEqual(rig.memory.view.readTags[slot], linear >> 12, "\(c.name): change flushes the TLB")
+            XCTAssertNotEqual(rig.memory.view.readTags[slot], UInt64(linear >> 12), "\(c.name): change flushes the TLB")
         }
     }
 
@@ -515,7 +515,7 @@ final class PagingTests: XCTestCase {
         // writable, user, a table at FFFFF000 whose PTE maps FFFFF000.
         let rig = PagingRig()
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: false, cr3: 0x4000_0000) }, "32-bit CR3 beyond RAM")
-        var v: UInt32 = 0
+        var v: UInt64 = 0
         XCTAssertNil(faultOf { () throws(Fault) in v = try rig.memory.read(0x1234, size: 4, user: true) }, "all-ones tables")
         XCTAssertEqual(v, 0xFFFF_FFFF, "open bus")
         XCTAssertNil(faultOf { () throws(Fault) in try rig.memory.write(0x1234, size: 4, value: 0, user: true) }, "write to open bus")
@@ -526,7 +526,7 @@ final class PagingTests: XCTestCase {
         // PAE: all-ones PDPTEs are rejected at CR3 load.
         XCTAssertEqual(faultOf { () throws(Fault) in try rig.enable(pae: true, cr3: 0x4000_0000) }, Fault.gp(), "PAE PDPT beyond RAM")
         // PAE: a page table above 4 GiB reads as all-ones, which has reserved bits.
-        let linear: UInt32 = 0x4060_3123
+        let linear: UInt64 = 0x4060_3123
         rig.map(linear, pae: true, pde: PagingTests.pw, pte: PagingTests.pw)
         rig.put64(rig.pdeAddress(linear, pae: true), 0x8_0000_0000 | PagingTests.pw)
         XCTAssertNil(faultOf { () throws(Fault) in try rig.enable(pae: true) }, "enable(pae: true)")
@@ -550,7 +550,7 @@ final class PagingTests: XCTestCase {
     func testAccessedBitWriteInvalidatesDecodedCode() {
         let rig = PagingRig()
         let cpu = rig.bus.cpu
-        let linear: UInt32 = 0x0040_3000
+        let linear: UInt64 = 0x0040_3000
         rig.map(linear, pae: false, pde: PagingTests.pw, pte: PagingTests.pw)
         let pte = rig.pteAddress(linear, pae: false)
         // Pretend an instruction was decoded from the bytes just before the PTE.

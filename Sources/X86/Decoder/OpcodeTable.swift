@@ -61,7 +61,7 @@ public enum OpcodeTable {
     static let twoByte: [String] = {
         var m = [String](repeating: "", count: 256)
         m[0x00] = "#6 Ew"; m[0x01] = "#7 M"; m[0x02] = "lar Gv,Ew"; m[0x03] = "lsl Gv,Ew"
-        m[0x06] = "clts"; m[0x08] = "invd"; m[0x09] = "wbinvd"; m[0x0B] = "ud2"; m[0x0D] = "nop Ev"
+        m[0x05] = "syscall"; m[0x06] = "clts"; m[0x07] = "sysret"; m[0x08] = "invd"; m[0x09] = "wbinvd"; m[0x0B] = "ud2"; m[0x0D] = "nop Ev"
         for i in 0x18...0x1F { m[i] = "nop Ev" }
         m[0x20] = "mov Rd,Cd"; m[0x21] = "mov Rd,Dd"; m[0x22] = "mov Cd,Rd"; m[0x23] = "mov Dd,Rd"
         m[0x30] = "wrmsr"; m[0x31] = "rdtsc"; m[0x32] = "rdmsr"; m[0x34] = "sysenter"; m[0x35] = "sysexit"
@@ -79,7 +79,7 @@ public enum OpcodeTable {
         m[0xB4] = "lfs Gz,Mp"; m[0xB5] = "lgs Gz,Mp"; m[0xB6] = "movzx Gv,Eb"; m[0xB7] = "movzx Gv,Ew"
         m[0xBA] = "#8 Ev,Ib"; m[0xBB] = "btc Ev,Gv"; m[0xBC] = "bsf Gv,Ev"; m[0xBD] = "bsr Gv,Ev"
         m[0xBE] = "movsx Gv,Eb"; m[0xBF] = "movsx Gv,Ew"
-        m[0xC0] = "xadd Eb,Gb"; m[0xC1] = "xadd Ev,Gv"
+        m[0xC0] = "xadd Eb,Gb"; m[0xC1] = "xadd Ev,Gv"; m[0xC7] = "#9 M"
         for i in 0..<8 { m[0xC8 + i] = "bswap Zd" }
         return m
     }()
@@ -94,6 +94,7 @@ public enum OpcodeTable {
         6: ["sldt", "str", "lldt", "ltr", "verr", "verw", "", ""],
         7: ["sgdt", "sidt", "lgdt", "lidt", "smsw", "", "lmsw", "invlpg"],
         8: ["", "", "", "", "bt", "bts", "btr", "btc"],
+        9: ["", "cmpxchg8b", "", "", "", "", "", ""],
         10: ["pop", "", "", "", "", "", "", ""],
         11: ["mov", "", "", "", "", "", "", ""],
     ]

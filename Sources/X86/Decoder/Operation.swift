@@ -20,6 +20,7 @@ enum Operation: UInt8 {
     case group7, clearTaskSwitched, moveFromControl, moveToControl, moveFromDebug, moveToDebug
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
+    case moveSignExtend32, systemCall, systemReturn, group9
 
     /// The operation of each opcode of the one-byte (0x000-0x0FF) and two-byte (0x100-0x1FF) maps.
     static let table: [Operation] = (0..<512).map { of(opcode: $0) }
@@ -125,6 +126,9 @@ enum Operation: UInt8 {
         case 0x1BC, 0x1BD: return .bitScan
         case 0x1C0, 0x1C1: return .exchangeAdd
         case 0x1C8...0x1CF: return .byteSwap
+        case 0x105: return .systemCall
+        case 0x107: return .systemReturn
+        case 0x1C7: return .group9
         default: return .undefined
         }
     }

@@ -12,7 +12,7 @@ extension Disassembler {
         let cpu = CPU(bus: source, memory: memory)
         // Real mode without paging: a fetch from this flat space cannot fault.
         let decoded = withExtendedLifetime(source) {
-            try? cpu.decode(linear: 0, ipOffset: 0, ipMask: default32 ? 0xFFFF_FFFF : 0xFFFF, default32: default32)
+            try? cpu.decode(base: 0, ip: 0, codeSize: default32 ? .bits32 : .bits16)
         }
         guard let decoded, Int(decoded.length) <= bytes.count else { return (bad, bytes.count) }
         return (text(decoded, address: address), Int(decoded.length))

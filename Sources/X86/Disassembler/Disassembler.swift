@@ -152,7 +152,7 @@ public enum Disassembler {
             if i.opcode == 0xFF { return Operand(text: (i.operandSize == 4 ? "dword far " : "far ") + memory(i)) }
             return Operand(text: memory(i))
         case "O":
-            let offset = i.address32 ? i.immediate : i.immediate & 0xFFFF
+            let offset = UInt32(truncatingIfNeeded: i.address32 ? i.immediate : i.immediate & 0xFFFF)
             return Operand(text: "[" + segmentPrefix(i) + hex(offset) + "]")
         case "I":
             immediateNumber += 1
@@ -160,16 +160,16 @@ public enum Disassembler {
                 let v = Int8(truncatingIfNeeded: i.immediate)
                 return Operand(text: "byte " + (v < 0 ? "-" : "+") + hex(UInt32(v.magnitude)))
             }
-            let value = immediateNumber == 2 ? UInt32(i.immediate2) : i.immediate & mask(size)
+            let value = immediateNumber == 2 ? UInt32(i.immediate2) : UInt32(truncatingIfNeeded: i.immediate) & mask(size)
             // PUSH imm16/32 is the only immediate whose size nothing else shows.
             let keyword = i.opcode == 0x68 ? (size == 4 ? "dword " : "word ") : ""
             return Operand(text: keyword + hex(value))
         case "J":
-            let target = (address &+ UInt32(i.length) &+ i.immediate) & mask(i.operandSize)
+            let target = (address &+ UInt32(i.length) &+ UInt32(truncatingIfNeeded: i.immediate)) & mask(i.operandSize)
             let keyword = i.opcode == 0xEB ? "short " : (i.opcode & 0x1F0 == 0x180 ? "near " : "")
             return Operand(text: keyword + hex(target))
         case "A":
-            return Operand(text: hex(UInt32(i.immediate2)) + ":" + hex(i.immediate & mask(i.operandSize)))
+            return Operand(text: hex(UInt32(i.immediate2)) + ":" + hex(UInt32(truncatingIfNeeded: i.immediate) & mask(i.operandSize)))
         default:
             // A fixed operand: "1", a register (AL, DX, ES) or eAX-style by operand size.
             if spec.count == 3 && spec.hasPrefix("e") {

@@ -5,7 +5,7 @@ extension CPU {
     /// The eight ALU operations of opcode rows 00-3F and group 1, by their
     /// encoding number: 0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP.
     /// Returns the result, or nil for CMP, which writes nothing.
-    @inline(__always) func alu(_ op: Int, _ d: UInt32, _ s: UInt32, size: Int) -> UInt32? {
+    @inline(__always) func alu(_ op: Int, _ d: UInt64, _ s: UInt64, size: Int) -> UInt64? {
         let m = CPU.mask(size), sign = CPU.signBit(size)
         switch op {
         case 0:
@@ -17,12 +17,12 @@ extension CPU {
             flags.setLogic(result: r, signBit: sign)
             return r
         case 2:
-            let c: UInt32 = flags.carryFlag ? 1 : 0
+            let c: UInt64 = flags.carryFlag ? 1 : 0
             let r = (d &+ s &+ c) & m
             flags.set(.add, result: r, destination: d, source: s, signBit: sign)
             return r
         case 3:
-            let c: UInt32 = flags.carryFlag ? 1 : 0
+            let c: UInt64 = flags.carryFlag ? 1 : 0
             let r = (d &- s &- c) & m
             flags.set(.sub, result: r, destination: d, source: s, signBit: sign)
             return r
@@ -48,35 +48,41 @@ extension CPU {
     /// each with its masks folded. Inlining `alu` itself into every ALU form of
     /// the run loop measured slower (code size); a call with the size as an
     /// argument computes the masks on every instruction.
-    @_transparent func aluOfSize(_ op: Int, _ d: UInt32, _ s: UInt32, size: Int) -> UInt32? {
+    @_transparent func aluOfSize(_ op: Int, _ d: UInt64, _ s: UInt64, size: Int) -> UInt64? {
         switch size {
         case 1: return alu8(op, d, s)
         case 2: return alu16(op, d, s)
-        default: return alu32(op, d, s)
+        case 4: return alu32(op, d, s)
+        default: return alu64(op, d, s)
         }
     }
-    @inline(never) func alu8(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 1) }
-    @inline(never) func alu16(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 2) }
-    @inline(never) func alu32(_ op: Int, _ d: UInt32, _ s: UInt32) -> UInt32? { alu(op, d, s, size: 4) }
+    @inline(never) func alu8(_ op: Int, _ d: UInt64, _ s: UInt64) -> UInt64? { alu(op, d, s, size: 1) }
+    @inline(never) func alu16(_ op: Int, _ d: UInt64, _ s: UInt64) -> UInt64? { alu(op, d, s, size: 2) }
+    @inline(never) func alu32(_ op: Int, _ d: UInt64, _ s: UInt64) -> UInt64? { alu(op, d, s, size: 4) }
+    @inline(never) func alu64(_ op: Int, _ d: UInt64, _ s: UInt64) -> UInt64? { alu(op, d, s, size: 8) }
 
     /// Opcodes 00-3D with bits 0-2 = 0..5: the ALU operation is bits 3-5.
     @_transparent func aluForm(_ i: DecodedInstruction) throws(Fault) {
         let op = Int(i.opcode >> 3) & 7
         switch i.opcode & 7 {
         case 0:
-            try aluRM(i, op: op, source: UInt32(get8(i.reg)), size: 1)
+            try aluRM(i, op: op, source: UInt64(get8(i.reg)), size: 1)
         case 1:
             // Each size gets its own copy of the inlined path, with the masks folded.
-            if i.operandSize == 4 {
-                try aluRM(i, op: op, source: get32(i.reg), size: 4)
-            } else {
-                try aluRM(i, op: op, source: UInt32(get16(i.reg)), size: 2)
+            switch i.operandSize {
+            case 4: try aluRM(i, op: op, source: UInt64(get32(i.reg)), size: 4)
+            case 2: try aluRM(i, op: op, source: UInt64(get16(i.reg)), size: 2)
+            default: try aluRM(i, op: op, source: get64(i.reg), size: 8)
             }
         case 2: try aluIntoRegister(i, op: op, size: 1)
         case 3:
-            if i.operandSize == 4 { try aluIntoRegister(i, op: op, size: 4) } else { try aluIntoRegister(i, op: op, size: 2) }
+            switch i.operandSize {
+            case 4: try aluIntoRegister(i, op: op, size: 4)
+            case 2: try aluIntoRegister(i, op: op, size: 2)
+            default: try aluIntoRegister(i, op: op, size: 8)
+            }
         case 4:
-            if let r = aluOfSize(op, UInt32(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
+            if let r = aluOfSize(op, UInt64(get8(Reg.eax)), i.immediate & 0xFF, size: 1) { set8(Reg.eax, UInt8(truncatingIfNeeded: r)) }
         default:
             let size = i.operandSize
             if let r = alu(op, getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size) {
@@ -91,20 +97,23 @@ extension CPU {
         if let r = aluOfSize(op, getReg(i.reg, size: size), s, size: size) { setReg(i.reg, size: size, r) }
     }
 
-    /// Group 1 (80-83): ALU operation with an immediate.
+    /// Group 1 (80-83): ALU operation with an immediate (sign-extended for 83,
+    /// and from 32 bits for a 64-bit operand).
     @_transparent func aluImmediate(_ i: DecodedInstruction) throws(Fault) {
         if i.opcode & 1 == 0 {
-            try aluRM(i, op: i.reg, source: i.immediate & 0xFF, size: 1)
-        } else if i.operandSize == 4 {
-            try aluRM(i, op: i.reg, source: i.immediate, size: 4)
+            try aluRM(i, op: i.regField, source: i.immediate & 0xFF, size: 1)
         } else {
-            try aluRM(i, op: i.reg, source: i.immediate & 0xFFFF, size: 2)
+            switch i.operandSize {
+            case 4: try aluRM(i, op: i.regField, source: i.immediate & 0xFFFF_FFFF, size: 4)
+            case 2: try aluRM(i, op: i.regField, source: i.immediate & 0xFFFF, size: 2)
+            default: try aluRM(i, op: i.regField, source: i.immediate, size: 8)
+            }
         }
     }
 
     /// ALU operation on the r/m operand, written out rather than through
     /// `modifyRM` because a closure here costs a retain per instruction.
-    @_transparent func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt32, size: Int) throws(Fault) {
+    @_transparent func aluRM(_ i: DecodedInstruction, op: Int, source s: UInt64, size: Int) throws(Fault) {
         if i.registerForm {
             if let r = aluOfSize(op, getReg(i.rm, size: size), s, size: size) { setReg(i.rm, size: size, r) }
             return
@@ -115,18 +124,18 @@ extension CPU {
         if let r = aluOfSize(op, try readLinear(a, size: size), s, size: size) { try writeLinear(a, size: size, r) }
     }
 
-    @inline(__always) func test(_ d: UInt32, _ s: UInt32, size: Int) {
+    @inline(__always) func test(_ d: UInt64, _ s: UInt64, size: Int) {
         flags.setLogic(result: d & s, signBit: CPU.signBit(size))
     }
 
     /// INC and DEC leave CF as it was (SDM Vol. 2, INC/DEC "Flags Affected").
-    @inline(__always) func incDec(_ v: UInt32, decrement: Bool, size: Int) -> UInt32 {
+    @inline(__always) func incDec(_ v: UInt64, decrement: Bool, size: Int) -> UInt64 {
         let r = (decrement ? v &- 1 : v &+ 1) & CPU.mask(size)
         flags.setIncrementDecrement(decrement: decrement, result: r, destination: v, signBit: CPU.signBit(size))
         return r
     }
 
-    @inline(__always) func neg(_ v: UInt32, size: Int) -> UInt32 {
+    @inline(__always) func neg(_ v: UInt64, size: Int) -> UInt64 {
         let r = (0 &- v) & CPU.mask(size)
         flags.set(.sub, result: r, destination: 0, source: v, signBit: CPU.signBit(size))
         return r
@@ -134,7 +143,7 @@ extension CPU {
 
     /// Groups 4 and 5 (FE/FF) /0 and /1.
     func incDecRM(_ i: DecodedInstruction, size: Int) throws(Fault) {
-        let dec = i.reg == 1
+        let dec = i.regField == 1
         if i.registerForm {
             setReg(i.rm, size: size, incDec(getReg(i.rm, size: size), decrement: dec, size: size))
             return
@@ -144,18 +153,16 @@ extension CPU {
         try writeLinear(a, size: size, incDec(try readLinear(a, size: size), decrement: dec, size: size))
     }
 
-    /// CBW/CWDE (98) and CWD/CDQ (99).
+    /// CBW/CWDE/CDQE (98) and CWD/CDQ/CQO (99).
     func signExtendAccumulator(_ i: DecodedInstruction) {
+        let size = i.operandSize
+        let half = size / 2
         if i.opcode == 0x98 {
-            if i.operandSize == 4 {
-                set32(Reg.eax, UInt32(bitPattern: Int32(Int16(bitPattern: get16(Reg.eax)))))
-            } else {
-                set16(Reg.eax, UInt16(bitPattern: Int16(Int8(bitPattern: get8(Reg.eax)))))
-            }
-        } else if i.operandSize == 4 {
-            set32(Reg.edx, get32(Reg.eax) & 0x8000_0000 != 0 ? 0xFFFF_FFFF : 0)
+            let v = CPU.signExtend(getReg(Reg.eax, size: half), size: half)
+            setReg(Reg.eax, size: size, UInt64(bitPattern: v))
         } else {
-            set16(Reg.edx, get16(Reg.eax) & 0x8000 != 0 ? 0xFFFF : 0)
+            let negative = getReg(Reg.eax, size: size) & CPU.signBit(size) != 0
+            setReg(Reg.edx, size: size, negative ? UInt64.max : 0)
         }
     }
 }

@@ -4,7 +4,7 @@
 /// adjusted; after DAA/DAS, OF is cleared; after AAM/AAD, CF, AF and OF are cleared.
 extension CPU {
     func decimalAdjust(_ opcode: UInt16) {
-        let al = UInt32(get8(Reg.eax))
+        let al = UInt64(get8(Reg.eax))
         let cf = flags.carryFlag, af = flags.auxiliaryFlag
         switch opcode {
         case 0x27, 0x2F: // DAA, DAS
@@ -26,7 +26,7 @@ extension CPU {
             if newAF { f |= LazyFlags.af }
             flags.setStatus(LazyFlags.status, f)
         default: // AAA (37), AAS (3F)
-            var ax = UInt32(get16(Reg.eax))
+            var ax = UInt64(get16(Reg.eax))
             let adjust = al & 0x0F > 9 || af
             if adjust {
                 if opcode == 0x37 {
@@ -53,14 +53,14 @@ extension CPU {
         let al = get8(Reg.eax)
         set8(4, al / base)
         set8(Reg.eax, al % base)
-        flags.setStatus(LazyFlags.status, LazyFlags.szp(UInt32(al % base), signBit: 0x80))
+        flags.setStatus(LazyFlags.status, LazyFlags.szp(UInt64(al % base), signBit: 0x80))
     }
 
     /// AAD imm8 (D5): AL = AL + AH * base, AH = 0.
     func asciiAdjustDivide(base: UInt8) {
         let r = get8(Reg.eax) &+ get8(4) &* base
         set16(Reg.eax, UInt16(r))
-        flags.setStatus(LazyFlags.status, LazyFlags.szp(UInt32(r), signBit: 0x80))
+        flags.setStatus(LazyFlags.status, LazyFlags.szp(UInt64(r), signBit: 0x80))
     }
 
     /// SALC (D6, undocumented by Intel until recently): AL = CF ? 0xFF : 0.

@@ -57,22 +57,28 @@ extension CPU {
     /// MOV DRn (0F 21, 0F 23) at CPL 0. With CR4.DE, DR4 and DR5 are reserved
     /// (#UD); without it they alias DR6 and DR7. DR7.GD makes any access a #DB
     /// fault with DR6.BD, and clears GD so the handler may use the registers.
+    /// In 64-bit mode the registers move as 64 bits, and REX.R (DR8-DR15) is #UD.
     func moveDebugRegister(_ i: DecodedInstruction, toDebug: Bool) throws(Fault) {
-        if (i.reg == 4 || i.reg == 5) && cr4 & CPU.cr4DE != 0 { throw Fault.ud }
-        if debugRegisters[7] & DebugControl.generalDetect != 0 {
-            debugRegisters[6] |= DebugStatus.generalDetect
-            debugRegisters[7] &= ~DebugControl.generalDetect
+        let number = i.reg & 15, r = i.rm & 15
+        if number > 7 || ((number == 4 || number == 5) && cr4 & CPU.cr4DE != 0) { throw Fault.ud }
+        if debugRegisters[7] & UInt64(DebugControl.generalDetect) != 0 {
+            debugRegisters[6] |= UInt64(DebugStatus.generalDetect)
+            debugRegisters[7] &= ~UInt64(DebugControl.generalDetect)
             throw Fault(Fault.debug)
         }
-        let n = i.reg == 4 ? 6 : i.reg == 5 ? 7 : i.reg
+        let n = number == 4 ? 6 : number == 5 ? 7 : number
+        let long = mode64
         guard toDebug else {
-            set32(i.rm, debugRegisters[n])
+            if long { set64(r, debugRegisters[n]) } else { set32(r, UInt32(truncatingIfNeeded: debugRegisters[n])) }
             return
         }
-        let v = get32(i.rm)
+        let v = long ? get64(r) : UInt64(get32(r))
         switch n {
-        case 6: debugRegisters[6] = (v & DebugStatus.writable) | DebugStatus.fixedOnes
-        case 7: debugRegisters[7] = (v & DebugControl.writable) | DebugControl.fixedOnes
+        case 6, 7:
+            // Bits 63:32 of DR6 and DR7 are reserved: writing a 1 there is #GP(0).
+            if v >> 32 != 0 { throw Fault.gp() }
+            debugRegisters[n] = n == 6 ? (v & UInt64(DebugStatus.writable)) | UInt64(DebugStatus.fixedOnes)
+                : (v & UInt64(DebugControl.writable)) | UInt64(DebugControl.fixedOnes)
         default: debugRegisters[n] = v
         }
         updateBreakpoints()
@@ -80,7 +86,7 @@ extension CPU {
 
     /// Re-reads DR0-DR3, DR7 and CR4.DE into the armed breakpoints.
     func updateBreakpoints() {
-        let dr7 = debugRegisters[7]
+        let dr7 = UInt32(truncatingIfNeeded: debugRegisters[7])
         var instruction: UInt32 = 0, io: UInt32 = 0
         var watchpoints: [Watchpoint] = []
         for n in 0..<4 where DebugControl.enabled(dr7, n) {
@@ -90,7 +96,7 @@ extension CPU {
             // Without CR4.DE the encoding is undefined; it arms nothing here.
             case 2: if cr4 & CPU.cr4DE != 0 { io |= 1 << n }
             case let c:
-                watchpoints.append(Watchpoint(start: debugRegisters[n] & ~(length - 1), length: length,
+                watchpoints.append(Watchpoint(start: debugRegisters[n] & ~UInt64(length - 1), length: UInt64(length),
                                               writesOnly: c == 1, status: 1 << n))
             }
         }
@@ -130,13 +136,13 @@ extension CPU {
             // fault pushes RF = 1 anyway (`deliverException`).
             flags.bits &= ~LazyFlags.rf
         } else if debug.instructionBreakpoints != 0 && !shadowed {
-            let linearIP = segments[SegmentIndex.cs].base &+ eip
+            let linearIP = mode64 ? rip : (segments[SegmentIndex.cs].base &+ rip) & 0xFFFF_FFFF
             var hits: UInt32 = 0
             for n in 0..<4 where debug.instructionBreakpoints & (1 << n) != 0 && debugRegisters[n] == linearIP {
                 hits |= 1 << n
             }
             if hits != 0 {
-                debugRegisters[6] = (debugRegisters[6] & ~DebugStatus.breakpoints) | hits
+                debugRegisters[6] = (debugRegisters[6] & ~UInt64(DebugStatus.breakpoints)) | UInt64(hits)
                 deliverException(Fault(Fault.debug))
                 return true
             }
@@ -156,7 +162,7 @@ extension CPU {
     /// Records `status` in DR6 (B0-B3 replaced, BD, BS and BT kept: SDM Vol. 3
     /// §18.2.3) and delivers #DB as a trap.
     func raiseDebugTrap(_ status: UInt32) {
-        debugRegisters[6] = (debugRegisters[6] & ~DebugStatus.breakpoints) | status
+        debugRegisters[6] = (debugRegisters[6] & ~UInt64(DebugStatus.breakpoints)) | UInt64(status)
         do throws(Fault) {
             try deliverInterrupt(vector: Fault.debug)
         } catch {
@@ -171,10 +177,10 @@ extension CPU {
     }
 
     @inline(never) func matchIOBreakpoints(port: UInt16, size: Int) {
-        let dr7 = debugRegisters[7]
+        let dr7 = UInt32(truncatingIfNeeded: debugRegisters[7])
         for n in 0..<4 where debug.ioBreakpoints & (1 << n) != 0 {
             let length = DebugControl.length(dr7, n)
-            let start = debugRegisters[n] & 0xFFFF & ~(length - 1)
+            let start = UInt32(truncatingIfNeeded: debugRegisters[n]) & 0xFFFF & ~(length - 1)
             let first = UInt32(port)
             if first < start + length && start < first + UInt32(size) { memory.debugHits |= 1 << n }
         }
@@ -183,8 +189,8 @@ extension CPU {
     /// A task switch clears the local enables (L0-L3, LE) and, for a TSS with
     /// the T bit, raises the task-switch trap before the new task's first instruction.
     func debugTaskSwitch(trap: Bool) {
-        if debugRegisters[7] & DebugControl.localEnables != 0 {
-            debugRegisters[7] &= ~DebugControl.localEnables
+        if debugRegisters[7] & UInt64(DebugControl.localEnables) != 0 {
+            debugRegisters[7] &= ~UInt64(DebugControl.localEnables)
             updateBreakpoints()
         }
         if trap { debug.pendingTraps |= DebugStatus.taskSwitch }

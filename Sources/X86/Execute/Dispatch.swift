@@ -12,7 +12,7 @@ extension CPU {
         case .pushAll: try pushAll(size: i.operandSize)
         case .popAll: try popAll(size: i.operandSize)
         case .popRM:
-            guard i.reg == 0 else { throw Fault.ud }
+            guard i.regField == 0 else { throw Fault.ud }
             try popRM(i)
         case .pushFlags: try pushFlagsChecked(size: i.operandSize)
         case .popFlags: try popFlagsChecked(size: i.operandSize)
@@ -44,7 +44,7 @@ extension CPU {
         case .moveFromSegment: try moveFromSegment(i)
         case .moveToSegment: try moveToSegment(i)
         case .moveOffset:
-            let offset = i.address32 ? i.immediate : i.immediate & 0xFFFF
+            let offset = i.immediate & i.addressMask
             if i.opcode < 0xA2 {
                 setReg(Reg.eax, size: size, try readMemory(segment: Int(i.segment), offset: offset, size: size))
             } else {
@@ -65,8 +65,8 @@ extension CPU {
             flags.setStatus(LazyFlags.cf | LazyFlags.pf | LazyFlags.af | LazyFlags.zf | LazyFlags.sf, UInt32(get8(4)))
         case .loadAHFromFlags: set8(4, UInt8(truncatingIfNeeded: eflags))
         case .translate:
-            let offset = (i.address32 ? get32(Reg.ebx) : UInt32(get16(Reg.ebx))) &+ UInt32(get8(Reg.eax))
-            set8(Reg.eax, UInt8(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: i.address32 ? offset : offset & 0xFFFF, size: 1)))
+            let offset = (get64(Reg.ebx) &+ UInt64(get8(Reg.eax))) & i.addressMask
+            set8(Reg.eax, UInt8(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: offset, size: 1)))
         case .doubleShift: try doubleShift(i)
         case .escape: try checkFPUAvailable(wait: false)
         case .inputOutput: try inputOutput(i)
@@ -101,11 +101,15 @@ extension CPU {
         case .readTimeStamp: try readTimeStamp()
         case .cpuid: cpuid()
         case .systemEnter: try systemEnter()
-        case .systemExit: try systemExit()
+        case .systemExit: try systemExit(i)
         case .bitScan: try bitScan(i, reverse: i.opcode == 0x1BD)
         case .compareExchange: try compareExchange(i, size: size)
         case .exchangeAdd: try exchangeAdd(i, size: size)
         case .byteSwap: bswap(i)
+        case .moveSignExtend32: try moveSignExtend32(i)
+        case .systemCall: try systemCall()
+        case .systemReturn: try systemReturn(i)
+        case .group9: try group9(i)
         case .undefined: throw Fault.ud
 
         default: break // handled in the run loop
@@ -122,10 +126,11 @@ extension CPU {
         case 0x00...0x01, 0x08...0x09, 0x10...0x11, 0x18...0x19, 0x20...0x21, 0x28...0x29, 0x30...0x31,
              0x86, 0x87, 0x1AB, 0x1B3, 0x1BB, 0x1B0, 0x1B1, 0x1C0, 0x1C1:
             return
-        case 0x80...0x83: if i.reg != 7 { return } // CMP writes nothing to lock
-        case 0xF6, 0xF7: if i.reg == 2 || i.reg == 3 { return }
-        case 0xFE, 0xFF: if i.reg < 2 { return }
-        case 0x1BA: if i.reg > 4 { return }
+        case 0x80...0x83: if i.regField != 7 { return } // CMP writes nothing to lock
+        case 0xF6, 0xF7: if i.regField == 2 || i.regField == 3 { return }
+        case 0xFE, 0xFF: if i.regField < 2 { return }
+        case 0x1BA: if i.regField > 4 { return }
+        case 0x1C7: if i.regField == 1 { return }
         default: break
         }
         throw Fault.ud
@@ -133,7 +138,7 @@ extension CPU {
 
     /// Group 3 (F6, F7): TEST, NOT, NEG, MUL, IMUL, DIV, IDIV.
     func group3(_ i: DecodedInstruction, size: Int) throws(Fault) {
-        switch i.reg {
+        switch i.regField {
         case 0, 1: test(try readRM(i, size: size), i.immediate & CPU.mask(size), size: size)
         case 2: try modifyRM(i, size: size) { ~$0 & CPU.mask(size) }
         case 3: try modifyRM(i, size: size) { neg($0, size: size) }
@@ -148,7 +153,7 @@ extension CPU {
         let ea = effectiveAddress(i)
         let lower = CPU.signExtend(try readMemory(segment: Int(i.segment), offset: ea, size: size), size: size)
         // The bounds are one operand: the upper one does not wrap to offset 0.
-        let upperOffset = ea &+ UInt32(size)
+        let upperOffset = ea &+ UInt64(size)
         let upper = CPU.signExtend(try readMemory(segment: Int(i.segment), offset: upperOffset, size: size), size: size)
         let index = CPU.signExtend(getReg(i.reg, size: size), size: size)
         if index < lower || index > upper { throw Fault(Fault.boundRange) }
@@ -158,12 +163,12 @@ extension CPU {
     func interruptReturn(size: Int) throws(Fault) {
         if selectorMode { try protectedModeInterruptReturn(size: size); return }
         let offset = try peek(size: size)
-        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
-        let newFlags = try peek(size: size, depth: UInt32(2 * size))
+        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt64(size)))
+        let newFlags = try peek(size: size, depth: UInt64(2 * size))
         try loadCodeSegment(selector: selector, offset: size == 2 ? offset & 0xFFFF : offset)
-        setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
+        setStackPointer((stackPointer &+ UInt64(3 * size)) & stackMask())
         // IRETD loads RF too: EFLAGS ← (temp AND 257FD5H) OR (EFLAGS AND 1A0000H).
-        loadFlagsAtPrivilege(newFlags, size: size, privilege: cpl, allowRF: true)
+        loadFlagsAtPrivilege(UInt32(truncatingIfNeeded: newFlags), size: size, privilege: cpl, allowRF: true)
     }
 
     /// ESC (D8-DF) and WAIT with no x87 present: #NM when CR0.EM or CR0.TS ask for

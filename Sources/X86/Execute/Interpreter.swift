@@ -40,22 +40,28 @@ extension CPU {
             }
 
             let cs = segments[SegmentIndex.cs]
-            let ip = eip
+            let ip = rip
             instructionStart = ip
-            let linearIP = cs.base &+ ip
+            // 64-bit mode ignores the CS base and limit; elsewhere linear addresses wrap at 4 GiB.
+            let long = cs.attributes & SegmentRegister.longBit != 0
+            let linearIP = long ? ip : (cs.base &+ ip) & 0xFFFF_FFFF
             do throws(Fault) {
-                // Physical addresses reach bit 35 (PAE, PSE-36): the mode bit sits above them.
+                // Physical addresses reach bit 35 (PAE, PSE-36): CS.L and CS.D sit above them.
                 let phys = try translateFetch(linearIP)
-                let tag = phys | (cs.big ? 1 << 48 : 0)
+                let tag = phys | UInt64(cs.attributes & 0x600) << 39
                 let slot = Int(truncatingIfNeeded: phys) & DecodeCache.mask
                 if tags[slot] != tag {
-                    try fill(slot: slot, tag: tag, linear: linearIP, ip: ip, big: cs.big)
+                    try fill(slot: slot, tag: tag, linear: linearIP, segment: cs, ip: ip)
                 }
                 let i = entries[slot]
-                let next = ip &+ UInt32(i.length)
-                eip = cs.big ? next : next & 0xFFFF
+                let next = ip &+ UInt64(i.length)
+                if long {
+                    rip = next
+                } else {
+                    rip = next & (cs.big ? 0xFFFF_FFFF : 0xFFFF)
+                    if next &- 1 > UInt64(cs.limit) || ip > UInt64(cs.limit) { throw Fault.gp() }
+                }
                 if tracing { tracer?(self, i) }
-                if next &- 1 > cs.limit || ip > cs.limit { throw Fault.gp() }
                 if i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong | DecodedInstruction.lock) != 0 {
                     try checkPrefixes(i)
                 }
@@ -68,21 +74,21 @@ extension CPU {
                     test(try readRM(i, size: size), s, size: size)
                 case .testAccumulator: test(getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size)
                 case .incrementRegister, .decrementRegister:
-                    let r = Int(i.opcode & 7), s = i.operandSize
+                    let r = i.rm, s = i.operandSize
                     setReg(r, size: s, incDec(getReg(r, size: s), decrement: i.opcode >= 0x48, size: s))
-                case .pushRegister: try push(getReg(Int(i.opcode & 7), size: i.operandSize), size: i.operandSize)
+                case .pushRegister: try push(getReg(i.rm, size: i.operandSize), size: i.operandSize)
                 case .popRegister:
                     let v = try pop(size: i.operandSize)
-                    setReg(Int(i.opcode & 7), size: i.operandSize, v)
+                    setReg(i.rm, size: i.operandSize, v)
                 case .pushImmediate: try push(i.immediate & CPU.mask(i.operandSize), size: i.operandSize)
                 case .imulImmediate: try imulTruncating(i, multiplier: i.immediate & CPU.mask(i.operandSize))
                 case .imul: try imulTruncating(i, multiplier: nil)
                 case .group3: try group3(i, size: size)
                 case .group4:
-                    guard i.reg < 2 else { throw Fault.ud }
+                    guard i.regField < 2 else { throw Fault.ud }
                     try incDecRM(i, size: 1)
                 case .group5:
-                    switch i.reg {
+                    switch i.regField {
                     case 0, 1: try incDecRM(i, size: i.operandSize)
                     case 2, 3, 4, 5: try indirectBranch(i)
                     case 6: try push(try readRM(i, size: i.operandSize), size: i.operandSize)
@@ -91,12 +97,12 @@ extension CPU {
                 case .string: try stringInstruction(i)
                 case .jumpConditional: if flags.condition(Int(i.opcode & 0xF)) { try jumpRelative(i) }
                 case .jumpRelative: try jumpRelative(i)
-                case .callNear: try callNear(eip &+ i.immediate, size: i.operandSize)
+                case .callNear: try callNear(rip &+ i.immediate, size: i.operandSize)
                 case .returnNear: try returnNear(i)
                 case .loop: try loop(i)
                 case .exchange: try exchange(i, size: size)
                 case .exchangeAccumulator:
-                    let r = Int(i.opcode & 7), s = i.operandSize
+                    let r = i.rm, s = i.operandSize
                     let v = getReg(r, size: s)
                     setReg(r, size: s, getReg(Reg.eax, size: s))
                     setReg(Reg.eax, size: s, v)
@@ -105,10 +111,10 @@ extension CPU {
                 case .loadEffectiveAddress:
                     guard !i.registerForm else { throw Fault.ud }
                     setReg(i.reg, size: i.operandSize, effectiveAddress(i) & CPU.mask(i.operandSize))
-                case .moveImmediate8: set8(Int(i.opcode & 7), UInt8(truncatingIfNeeded: i.immediate))
-                case .moveImmediate: setReg(Int(i.opcode & 7), size: i.operandSize, i.immediate)
+                case .moveImmediate8: set8(i.rm, UInt8(truncatingIfNeeded: i.immediate))
+                case .moveImmediate: setReg(i.rm, size: i.operandSize, i.immediate)
                 case .moveImmediateRM:
-                    guard i.reg == 0 else { throw Fault.ud }
+                    guard i.regField == 0 else { throw Fault.ud }
                     try writeRM(i, size: size, i.immediate & CPU.mask(size))
                 case .convert: signExtendAccumulator(i)
                 case .nop: break
@@ -119,14 +125,14 @@ extension CPU {
                 case .setOnCondition: try setByteOnCondition(i)
                 case .bitTest: try bitTest(i, op: Int((i.opcode >> 3) & 3) + 4, offsetFromRegister: true)
                 case .bitTestImmediate:
-                    guard i.reg >= 4 else { throw Fault.ud }
-                    try bitTest(i, op: i.reg, offsetFromRegister: false)
+                    guard i.regField >= 4 else { throw Fault.ud }
+                    try bitTest(i, op: i.regField, offsetFromRegister: false)
                 case .moveExtend: try moveExtend(i)
                 default: try executeUncommon(i, size: size)
                 }
             } catch {
                 if pendingEvents & CPU.debugEvent != 0 { discardDebugTraps() }
-                eip = instructionStart
+                rip = instructionStart
                 deliverException(error)
             }
             instructionCount &+= 1
@@ -162,9 +168,10 @@ extension CPU {
 
     /// Decodes into the cache. Instructions outside directly mapped memory are
     /// decoded but not kept, as their bytes can change without a store.
-    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt32, ip: UInt32, big: Bool) throws(Fault) {
+    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt64, segment cs: SegmentRegister, ip: UInt64) throws(Fault) {
         decodeCache.misses &+= 1
-        let d = try decode(linear: linear, ipOffset: ip, ipMask: big ? 0xFFFF_FFFF : 0xFFFF, default32: big)
+        let long = cs.attributes & SegmentRegister.longBit != 0
+        let d = try decode(base: long ? 0 : cs.base, ip: ip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16)
         decodeCache.entries[slot] = d
         // Kept only when the instruction lies within one linear page (one
         // translation covers it) of directly mapped memory below 4 GiB.

@@ -1,6 +1,6 @@
 /// Shifts and rotates (SDM Vol. 2, "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR",
-/// "SHLD", "SHRD"). Counts are masked to 5 bits; a masked count of 0 changes
-/// nothing, not even the flags.
+/// "SHLD", "SHRD"). Counts are masked to 5 bits (6 for 64-bit operands); a
+/// masked count of 0 changes nothing, not even the flags.
 ///
 /// Undefined flags, our rule (Intel's, as Bochs also models it): for counts
 /// above 1, OF is the XOR of the result's top two bits for SHR, ROR and RCR,
@@ -8,11 +8,11 @@
 /// shifts with a nonzero count and unchanged by rotates.
 extension CPU {
     /// Group 2 operation `op` (0 ROL .. 7 SAR) of `v` by `count` (already masked).
-    func shiftRotate(_ op: Int, _ v: UInt32, count: UInt32, size: Int) -> UInt32 {
-        let bits = UInt32(size * 8), m = CPU.mask(size), sign = CPU.signBit(size)
+    func shiftRotate(_ op: Int, _ v: UInt64, count: UInt64, size: Int) -> UInt64 {
+        let bits = UInt64(size * 8), m = CPU.mask(size), sign = CPU.signBit(size)
         guard count != 0 else { return v }
         var cf = false, of = false
-        var r: UInt32
+        var r: UInt64
         switch op {
         case 0: // ROL
             let n = count % bits
@@ -28,23 +28,21 @@ extension CPU {
             of = ((r ^ (r << 1)) & sign) != 0
             flags.setStatus(LazyFlags.cf | LazyFlags.of, (cf ? LazyFlags.cf : 0) | (of ? LazyFlags.of : 0))
             return r
-        case 2, 3: // RCL, RCR: rotate through CF, a (bits+1)-bit rotation
+        case 2, 3: // RCL, RCR: rotate through CF, a (bits+1)-bit rotation, a bit at a time
             let n = count % (bits + 1)
             var c: UInt64 = flags.carryFlag ? 1 : 0
-            var x = UInt64(v)
-            if n != 0 {
-                let wide = bits + 1
-                let all = x | c << UInt64(bits)
-                let rotated: UInt64
+            r = v
+            for _ in 0..<n {
                 if op == 2 {
-                    rotated = ((all << UInt64(n)) | (all >> UInt64(wide - n))) & ((1 << UInt64(wide)) - 1)
+                    let out = r >> (bits - 1) & 1
+                    r = (r << 1 | c) & m
+                    c = out
                 } else {
-                    rotated = ((all >> UInt64(n)) | (all << UInt64(wide - n))) & ((1 << UInt64(wide)) - 1)
+                    let out = r & 1
+                    r = r >> 1 | c << (bits - 1)
+                    c = out
                 }
-                x = rotated & UInt64(m)
-                c = rotated >> UInt64(bits)
             }
-            r = UInt32(truncatingIfNeeded: x)
             cf = c != 0
             if op == 2 {
                 of = (r & sign != 0) != cf
@@ -54,9 +52,8 @@ extension CPU {
             flags.setStatus(LazyFlags.cf | LazyFlags.of, (cf ? LazyFlags.cf : 0) | (of ? LazyFlags.of : 0))
             return r
         case 4, 6: // SHL/SAL
-            let wide = UInt64(v) << UInt64(count)
-            r = UInt32(truncatingIfNeeded: wide) & m
-            cf = count <= bits ? (wide >> UInt64(bits)) & 1 != 0 : false
+            r = count >= bits ? 0 : (v << count) & m
+            cf = count <= bits ? (v >> (bits - count)) & 1 != 0 : false
             of = (r & sign != 0) != cf
         case 5: // SHR
             r = count >= bits ? 0 : v >> count
@@ -64,7 +61,7 @@ extension CPU {
             of = ((r ^ (r << 1)) & sign) != 0
         default: // SAR
             let s = CPU.signExtend(v, size: size)
-            r = UInt32(truncatingIfNeeded: s >> Int64(min(count, 63))) & m
+            r = UInt64(bitPattern: s >> Int64(min(count, 63))) & m
             cf = (s >> Int64(min(count - 1, 63))) & 1 != 0
             of = false
         }
@@ -78,45 +75,54 @@ extension CPU {
     /// Group 2 (C0, C1, D0-D3).
     func shiftGroup(_ i: DecodedInstruction) throws(Fault) {
         let size = i.size
-        let count: UInt32
+        let countMask: UInt64 = size == 8 ? 63 : 31
+        let count: UInt64
         switch i.opcode {
         case 0xD0, 0xD1: count = 1
-        case 0xD2, 0xD3: count = UInt32(get8(Reg.ecx)) & 31
-        default: count = i.immediate & 31
+        case 0xD2, 0xD3: count = UInt64(get8(Reg.ecx)) & countMask
+        default: count = i.immediate & countMask
         }
-        let op = i.reg
+        let op = i.regField
         try modifyRM(i, size: size) { shiftRotate(op, $0, count: count, size: size) }
     }
 
     /// SHLD/SHRD (0F A4, A5, AC, AD).
     func doubleShift(_ i: DecodedInstruction) throws(Fault) {
         let size = i.operandSize
-        let count = (i.opcode & 1 == 0 ? i.immediate : UInt32(get8(Reg.ecx))) & 31
+        let count = (i.opcode & 1 == 0 ? i.immediate : UInt64(get8(Reg.ecx))) & (size == 8 ? 63 : 31)
         let left = i.opcode < 0x1A8
         let src = getReg(i.reg, size: size)
-        try modifyRM(i, size: size) { (d: UInt32) -> UInt32? in
+        try modifyRM(i, size: size) { (d: UInt64) -> UInt64? in
             guard count != 0 else { return nil }
-            let bits = UInt64(size * 8), n = UInt64(count)
-            let m = UInt64(CPU.mask(size))
-            let r: UInt32, cf: Bool
-            if size == 2 {
+            let bits = UInt64(size * 8), n = count
+            let m = CPU.mask(size)
+            let r: UInt64, cf: Bool
+            if size == 8 {
+                if left {
+                    r = d << n | src >> (64 - n)
+                    cf = (d >> (64 - n)) & 1 != 0
+                } else {
+                    r = d >> n | src << (64 - n)
+                    cf = (d >> (n - 1)) & 1 != 0
+                }
+            } else if size == 2 {
                 // Counts 17-31 on a 16-bit operand are undefined; like Intel
                 // hardware we shift the 48-bit pattern dest:src:dest.
-                let pattern = UInt64(d) << 32 | UInt64(src) << 16 | UInt64(d)
+                let pattern = d << 32 | src << 16 | d
                 if left {
-                    r = UInt32(truncatingIfNeeded: (pattern << n) >> 32) & 0xFFFF
+                    r = ((pattern << n) >> 32) & 0xFFFF
                     cf = (pattern >> (48 - n)) & 1 != 0
                 } else {
-                    r = UInt32(truncatingIfNeeded: pattern >> n) & 0xFFFF
+                    r = (pattern >> n) & 0xFFFF
                     cf = (pattern >> (n - 1)) & 1 != 0
                 }
             } else if left {
-                let wide = UInt64(d) << bits | UInt64(src)
-                r = UInt32(truncatingIfNeeded: (wide << n) >> bits) & UInt32(m)
+                let wide = d << bits | src
+                r = ((wide << n) >> bits) & m
                 cf = (wide >> (2 * bits - n)) & 1 != 0
             } else {
-                let wide = UInt64(src) << bits | UInt64(d)
-                r = UInt32(truncatingIfNeeded: wide >> n) & UInt32(m)
+                let wide = src << bits | d
+                r = (wide >> n) & m
                 cf = (wide >> (n - 1)) & 1 != 0
             }
             let sign = CPU.signBit(size)

@@ -19,7 +19,7 @@ extension CPU {
         let sp = stackPointer
         // Each push wraps around the stack segment on its own; check them all first.
         for k in 1...8 {
-            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(k * size)) & stackMask(), size: size)
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt64(k * size)) & stackMask(), size: size)
         }
         for r in 0..<8 {
             try push(r == Reg.esp ? sp : getReg(r, size: size), size: size)
@@ -29,7 +29,7 @@ extension CPU {
     func popAll(size: Int) throws(Fault) {
         let sp = stackPointer
         for k in 0..<8 {
-            _ = try linear(segment: SegmentIndex.ss, offset: (sp &+ UInt32(k * size)) & stackMask(), size: size)
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &+ UInt64(k * size)) & stackMask(), size: size)
         }
         for r in (0..<8).reversed() {
             let v = try pop(size: size)
@@ -39,13 +39,13 @@ extension CPU {
 
     /// PUSHF: the image has VM and RF clear (SDM Vol. 2, "PUSHF").
     func pushFlags(size: Int) throws(Fault) {
-        try push(eflags & 0x00FC_FFFF, size: size)
+        try push(UInt64(eflags & 0x00FC_FFFF), size: size)
     }
 
     /// POPF: what it may change depends on CPL and IOPL (`loadFlagsAtPrivilege`).
     func popFlags(size: Int) throws(Fault) {
         let v = try pop(size: size)
-        loadFlagsAtPrivilege(v, size: size, privilege: cpl, allowRF: false)
+        loadFlagsAtPrivilege(UInt32(truncatingIfNeeded: v), size: size, privilege: cpl, allowRF: false)
     }
 
     /// ENTER imm16, imm8 (C8): creates a stack frame with `level` nested frame pointers.
@@ -53,16 +53,15 @@ extension CPU {
         let size = i.operandSize
         let allocation = i.immediate & 0xFFFF
         let level = Int(i.immediate2 & 31)
-        let s32 = stack32
         let spBefore = stackPointer
-        let bpBefore = get32(Reg.ebp)
+        let bpBefore = get64(Reg.ebp)
         do throws(Fault) {
             try push(getReg(Reg.ebp, size: size), size: size)
             let frame = stackPointer
             if level > 0 {
-                var bp = s32 ? bpBefore : bpBefore & 0xFFFF
+                var bp = bpBefore & stackMask()
                 for _ in 1..<level {
-                    bp = (bp &- UInt32(size)) & stackMask()
+                    bp = (bp &- UInt64(size)) & stackMask()
                     try push(try readMemory(segment: SegmentIndex.ss, offset: bp, size: size), size: size)
                 }
                 try push(frame, size: size)
@@ -73,7 +72,7 @@ extension CPU {
             setStackPointer(newSP)
         } catch {
             setStackPointer(spBefore)
-            set32(Reg.ebp, bpBefore)
+            set64(Reg.ebp, bpBefore)
             throw error
         }
     }
@@ -82,7 +81,7 @@ extension CPU {
     func leave(_ i: DecodedInstruction) throws(Fault) {
         let size = i.operandSize
         let sp = stackPointer
-        setStackPointer(stack32 ? get32(Reg.ebp) : UInt32(get16(Reg.ebp)))
+        setStackPointer(get64(Reg.ebp) & stackMask())
         do throws(Fault) {
             setReg(Reg.ebp, size: size, try pop(size: size))
         } catch {

@@ -1,6 +1,7 @@
 /// String instructions (SDM Vol. 1 §7.3.9; Vol. 2 MOVS, CMPS, SCAS, LODS, STOS,
 /// INS, OUTS, REP/REPE/REPNE). The source is DS:(E)SI unless overridden; the
-/// destination is always ES:(E)DI; the address size picks SI/DI/CX or ESI/EDI/ECX.
+/// destination is always ES:(E)DI; the address size picks SI/DI/CX, ESI/EDI/ECX
+/// or RSI/RDI/RCX.
 ///
 /// A repeated instruction runs at most `repeatChunk` iterations per step and
 /// then restarts itself, so interrupts and device events are taken between
@@ -9,21 +10,21 @@ extension CPU {
     static let repeatChunk = 4096
 
     func stringInstruction(_ i: DecodedInstruction) throws(Fault) {
-        let a32 = i.address32
-        let addressMask: UInt32 = a32 ? 0xFFFF_FFFF : 0xFFFF
+        let addressSize = i.addressSize
+        let addressMask = i.addressMask
         let size: Int
         switch i.opcode {
         case 0xA4, 0xA6, 0xAA, 0xAC, 0xAE, 0x6C, 0x6E: size = 1
         default: size = i.operandSize
         }
-        let step = flags.isSet(LazyFlags.df) ? 0 &- UInt32(size) : UInt32(size)
+        let step = flags.isSet(LazyFlags.df) ? 0 &- UInt64(size) : UInt64(size)
         let repeated = i.hasRepeat
-        var count: UInt32 = repeated ? (a32 ? get32(Reg.ecx) : UInt32(get16(Reg.ecx))) : 1
+        var count: UInt64 = repeated ? get64(Reg.ecx) & addressMask : 1
         if count == 0 { return }
         if i.opcode < 0x70 { try checkIOPermission(port: get16(Reg.edx), size: size) }
         let source = Int(i.segment), es = SegmentIndex.es
-        var si = a32 ? get32(Reg.esi) : UInt32(get16(Reg.esi))
-        var di = a32 ? get32(Reg.edi) : UInt32(get16(Reg.edi))
+        var si = get64(Reg.esi) & addressMask
+        var di = get64(Reg.edi) & addressMask
         var n = 0
         var stop = false
         let conditional = i.opcode == 0xA6 || i.opcode == 0xA7 || i.opcode == 0xAE || i.opcode == 0xAF
@@ -32,14 +33,14 @@ extension CPU {
         // iteration that hit it: the trap comes between iterations (SDM Vol. 3 §18.3.1.2).
         let watching = pendingEvents & CPU.debugEvent != 0
 
+        // Only the registers the instruction uses are written back: a 32-bit
+        // write would clear the upper half of the other one in 64-bit mode.
+        let usesSource = i.opcode & 0xFE != 0xAA && i.opcode & 0xFE != 0xAE && i.opcode & 0xFE != 0x6C
+        let usesDestination = i.opcode & 0xFE != 0xAC && i.opcode & 0xFE != 0x6E
         defer {
-            if a32 {
-                set32(Reg.esi, si); set32(Reg.edi, di)
-                if repeated { set32(Reg.ecx, count) }
-            } else {
-                set16(Reg.esi, UInt16(truncatingIfNeeded: si)); set16(Reg.edi, UInt16(truncatingIfNeeded: di))
-                if repeated { set16(Reg.ecx, UInt16(truncatingIfNeeded: count)) }
-            }
+            if usesSource { setReg(Reg.esi, size: addressSize, si) }
+            if usesDestination { setReg(Reg.edi, size: addressSize, di) }
+            if repeated { setReg(Reg.ecx, size: addressSize, count) }
         }
         while count != 0 && n < CPU.repeatChunk && !stop {
             switch i.opcode {
@@ -67,12 +68,12 @@ extension CPU {
             case 0x6C, 0x6D: // INS: the destination is checked before the port is read
                 let address = try linearForWrite(segment: es, offset: di, size: size)
                 noteIOAccess(port: get16(Reg.edx), size: size)
-                try writeLinear(address, size: size, bus.portIn(get16(Reg.edx), size: size))
+                try writeLinear(address, size: size, UInt64(bus.portIn(get16(Reg.edx), size: size)))
                 di = (di &+ step) & addressMask
             default: // OUTS
                 let v = try readMemory(segment: source, offset: si, size: size)
                 noteIOAccess(port: get16(Reg.edx), size: size)
-                bus.portOut(get16(Reg.edx), size: size, value: v)
+                bus.portOut(get16(Reg.edx), size: size, value: UInt32(truncatingIfNeeded: v))
                 si = (si &+ step) & addressMask
                 stopRequested = true
             }
@@ -81,6 +82,6 @@ extension CPU {
             if conditional && repeated && flags.zeroFlag != wantZero { stop = true }
             if watching && memory.debugHits != 0 { break }
         }
-        if repeated && count != 0 && !stop { eip = instructionStart }
+        if repeated && count != 0 && !stop { rip = instructionStart }
     }
 }

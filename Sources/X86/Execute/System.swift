@@ -4,83 +4,128 @@
 extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
-    /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), PSE, PAE, PGE.
+    /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), DE, PSE, PAE, PGE.
     static let cr4Writable: UInt32 = 0x0000_00BF
+    /// MAXPHYADDR: physical addresses have 36 bits (CPUID leaf 80000008H).
+    static let physicalAddressBits: UInt64 = 36
 
-    /// MOV CRn, r32 (0F 22) and MOV r32, CRn (0F 20).
+    /// MOV CRn, r (0F 22) and MOV r, CRn (0F 20): 64-bit registers in 64-bit
+    /// mode, where REX.R reaches CR8, 32-bit ones elsewhere.
     func moveControlRegister(_ i: DecodedInstruction, toControl: Bool) throws(Fault) {
-        let r = i.rm
+        let r = i.rm & 15, n = i.reg & 15
+        let long = mode64
         if !toControl {
-            let v: UInt32
-            switch i.reg {
-            case 0: v = cr0
+            let v: UInt64
+            switch n {
+            case 0: v = UInt64(cr0)
             case 2: v = cr2
             case 3: v = cr3
-            case 4: v = cr4
+            case 4: v = UInt64(cr4)
+            case 8 where long: v = cr8
             default: throw Fault.ud
             }
-            set32(r, v)
+            if long { set64(r, v) } else { set32(r, UInt32(truncatingIfNeeded: v)) }
             return
         }
-        let v = get32(r)
-        switch i.reg {
+        let v = long ? get64(r) : UInt64(get32(r))
+        let nxe = msr.efer & ModelSpecificRegisters.eferNXE != 0
+        switch n {
         case 0:
-            // PG without PE, or NW without CD, is #GP(0) (SDM Vol. 3 §2.5).
-            if v & 0x8000_0000 != 0 && v & 1 == 0 { throw Fault.gp() }
-            if v & 0x2000_0000 != 0 && v & 0x4000_0000 == 0 { throw Fault.gp() }
-            let new = (v & CPU.cr0Writable) | 0x10
+            // Bits 63:32 are reserved; PG without PE, or NW without CD, is #GP(0) (SDM Vol. 3 §2.5).
+            if v >> 32 != 0 { throw Fault.gp() }
+            let value = UInt32(v)
+            if value & 0x8000_0000 != 0 && value & 1 == 0 { throw Fault.gp() }
+            if value & 0x2000_0000 != 0 && value & 0x4000_0000 == 0 { throw Fault.gp() }
+            let new = (value & CPU.cr0Writable) | 0x10
+            let efer = try longModeTransition(cr0: new)
             // Under PAE a bad PDPTE makes the MOV fail with #GP(0) before CR0 changes (SDM Vol. 3 §4.4.1).
-            try memory.setPaging(cr0: new, cr3: cr3, cr4: cr4, nxe: msr.efer & ModelSpecificRegisters.eferNXE != 0)
+            try memory.setPaging(cr0: new, cr3: cr3, cr4: cr4, nxe: nxe, longMode: efer & ModelSpecificRegisters.eferLMA != 0)
             cr0 = new
+            msr.efer = efer
             updateAlignmentChecking()
         case 2: cr2 = v
         case 3:
-            try memory.loadCR3(v)
-            cr3 = v
+            // Bits above MAXPHYADDR are reserved (SDM Vol. 3 §4.5.2); outside IA-32e mode CR3 is 32 bits.
+            let value = longMode ? v : v & 0xFFFF_FFFF
+            if value >> CPU.physicalAddressBits != 0 { throw Fault.gp() }
+            try memory.loadCR3(value)
+            cr3 = value
         case 4:
-            if v & ~CPU.cr4Writable != 0 { throw Fault.gp() }
-            try memory.setPaging(cr0: cr0, cr3: cr3, cr4: v, nxe: msr.efer & ModelSpecificRegisters.eferNXE != 0)
-            let debugExtensionsChanged = (cr4 ^ v) & CPU.cr4DE != 0
-            cr4 = v
+            if v & ~UInt64(CPU.cr4Writable) != 0 { throw Fault.gp() }
+            let value = UInt32(v)
+            // IA-32e mode needs PAE paging (SDM Vol. 3 §9.8.5).
+            if longMode && value & 0x20 == 0 { throw Fault.gp() }
+            try memory.setPaging(cr0: cr0, cr3: cr3, cr4: value, nxe: nxe, longMode: longMode)
+            let debugExtensionsChanged = (cr4 ^ value) & CPU.cr4DE != 0
+            cr4 = value
             if debugExtensionsChanged { updateBreakpoints() }
+        case 8 where long:
+            // CR8 bits 63:4 are reserved.
+            if v >> 4 != 0 { throw Fault.gp() }
+            cr8 = v
         default: throw Fault.ud
         }
     }
 
-    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG, and RDTSCP
-    /// (0F 01 F9). All but the stores (SGDT, SIDT, SMSW) and RDTSCP need CPL 0.
+    /// The EFER a MOV to CR0 leaves (SDM Vol. 3 §9.8.5, "Initializing IA-32e
+    /// Mode"): setting PG with EFER.LME activates IA-32e mode (LMA = 1), which
+    /// needs CR4.PAE; clearing PG deactivates it, which is allowed only from
+    /// compatibility mode. Either violation is #GP(0).
+    func longModeTransition(cr0 new: UInt32) throws(Fault) -> UInt64 {
+        var efer = msr.efer
+        let pagingBefore = cr0 & 0x8000_0000 != 0, pagingAfter = new & 0x8000_0000 != 0
+        if !pagingBefore && pagingAfter && efer & ModelSpecificRegisters.eferLME != 0 {
+            if cr4 & 0x20 == 0 { throw Fault.gp() }
+            efer |= ModelSpecificRegisters.eferLMA
+        } else if pagingBefore && !pagingAfter && efer & ModelSpecificRegisters.eferLMA != 0 {
+            if mode64 { throw Fault.gp() }
+            efer &= ~ModelSpecificRegisters.eferLMA
+        }
+        return efer
+    }
+
+    /// Group 7 (0F 01): SGDT, SIDT, LGDT, LIDT, SMSW, LMSW, INVLPG, SWAPGS
+    /// (0F 01 F8, 64-bit mode only) and RDTSCP (0F 01 F9). All but the stores
+    /// (SGDT, SIDT, SMSW) and RDTSCP need CPL 0.
     func group7(_ i: DecodedInstruction) throws(Fault) {
-        if i.reg == 7 && i.registerForm {
-            // F9 is RDTSCP; F8 (SWAPGS) exists in 64-bit mode only.
-            guard i.rm == 1 else { throw Fault.ud }
-            try readTimeStamp()
-            set32(Reg.ecx, msr.timeStampAuxiliary)
+        if i.regField == 7 && i.registerForm {
+            switch i.rmField {
+            case 0 where mode64: try swapGS()
+            case 1:
+                try readTimeStamp()
+                set32(Reg.ecx, msr.timeStampAuxiliary)
+            default: throw Fault.ud
+            }
             return
         }
-        if i.reg == 2 || i.reg == 3 || i.reg == 6 || i.reg == 7 { try requirePrivilegeLevel0() }
-        switch i.reg {
+        let op = i.regField
+        if op == 2 || op == 3 || op == 6 || op == 7 { try requirePrivilegeLevel0() }
+        switch op {
         case 0, 1, 2, 3:
             guard !i.registerForm else { throw Fault.ud }
             let ea = effectiveAddress(i)
-            // The 6-byte operand must lie within the limit as a whole, checked
-            // before anything is stored; its upper part does not wrap to offset 0.
-            _ = try linear(segment: Int(i.segment), offset: ea, size: 6, write: i.reg < 2)
+            // The operand (6 bytes, 10 in 64-bit mode) must lie within the limit as
+            // a whole, checked before anything is stored; its upper part does not
+            // wrap to offset 0.
+            let baseSize = mode64 ? 8 : 4
+            _ = try linear(segment: Int(i.segment), offset: ea, size: 2 + baseSize, write: op < 2)
             let baseOffset = ea &+ 2
-            if i.reg < 2 {
+            if op < 2 {
                 // Both operand sizes store the full 32-bit base (SDM Vol. 2, SGDT).
-                let table = i.reg == 0 ? gdtr : idtr
-                try writeMemory(segment: Int(i.segment), offset: ea, size: 2, UInt32(table.limit))
-                try writeMemory(segment: Int(i.segment), offset: baseOffset, size: 4, table.base)
+                let table = op == 0 ? gdtr : idtr
+                try writeMemory(segment: Int(i.segment), offset: ea, size: 2, UInt64(table.limit))
+                try writeMemory(segment: Int(i.segment), offset: baseOffset, size: baseSize, table.base)
             } else {
                 let limit = UInt16(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: ea, size: 2))
-                var base = try readMemory(segment: Int(i.segment), offset: baseOffset, size: 4)
-                if i.operandSize == 2 { base &= 0x00FF_FFFF }
-                if i.reg == 2 { gdtr = DescriptorTableRegister(base: base, limit: limit) } else { idtr = DescriptorTableRegister(base: base, limit: limit) }
+                var base = try readMemory(segment: Int(i.segment), offset: baseOffset, size: baseSize)
+                if i.operandSize == 2 && !mode64 { base &= 0x00FF_FFFF }
+                if mode64 && !CPU.isCanonical(base) { throw Fault.gp() }
+                if op == 2 { gdtr = DescriptorTableRegister(base: base, limit: limit) } else { idtr = DescriptorTableRegister(base: base, limit: limit) }
             }
         case 4: // SMSW
-            if i.registerForm { setReg(i.rm, size: i.operandSize, cr0 & CPU.mask(i.operandSize)) } else { try writeRM(i, size: 2, cr0) }
+            if i.registerForm { setReg(i.rm, size: i.operandSize, UInt64(cr0) & CPU.mask(i.operandSize)) } else { try writeRM(i, size: 2, UInt64(cr0)) }
         case 6: // LMSW: loads PE, MP, EM, TS and cannot clear PE
-            let v = try readRM(i, size: 2)
+            let v = UInt32(truncatingIfNeeded: try readRM(i, size: 2))
             cr0 = (cr0 & ~0xE) | (v & 0xF) | (cr0 & 1)
         case 7: // INVLPG
             guard !i.registerForm else { throw Fault.ud }
@@ -91,11 +136,15 @@ extension CPU {
     }
 
     /// CPUID (0F A2): exactly what this CPU implements (SDM Vol. 2, "CPUID").
-    /// Leaf 1 EDX: VME (1), DE (2), PSE (3), TSC (4), MSR (5), PAE (6), SEP (11), MTRR (12),
-    /// PGE (13), CMOV (15), PAT (16), PSE-36 (17); leaf 80000001H EDX: NX (20), RDTSCP (27).
-    /// A basic leaf above the maximum returns the highest basic leaf, as Intel processors do.
+    /// Leaf 1 EDX: VME (1), DE (2), PSE (3), TSC (4), MSR (5), PAE (6), CX8 (8),
+    /// SEP (11), MTRR (12), PGE (13), CMOV (15), PAT (16), PSE-36 (17); ECX: CX16 (13).
+    /// Leaf 80000001H EDX: SYSCALL (11), NX (20), 1-GByte pages (26), RDTSCP (27),
+    /// LM (29); ECX: LAHF/SAHF in 64-bit mode (0). Leaf 80000008H: 36 physical and
+    /// 48 linear address bits. A leaf above the maximum of its range returns the
+    /// highest basic leaf, as Intel processors do.
     func cpuid() {
-        let leaf = get32(Reg.eax)
+        var leaf = get32(Reg.eax)
+        if (leaf > 1 && leaf < 0x8000_0000) || leaf > 0x8000_0008 { leaf = 1 }
         var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
         switch leaf {
         case 0:
@@ -103,16 +152,29 @@ extension CPU {
             b = 0x756E_6547 // "Genu"
             d = 0x4965_6E69 // "ineI"
             c = 0x6C65_746E // "ntel"
-        case 0x8000_0000:
-            a = 0x8000_0001
-        case 0x8000_0001:
-            d = 1 << 20 | 1 << 27 // NX (EFER.NXE), RDTSCP
-        case 0x8000_0002...:
-            break
-        default:
+        case 1:
             a = 0x0000_0611 // family 6, model 1, stepping 1
-            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 15
-                | 1 << 16 | 1 << 17
+            c = 1 << 13
+            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
+                | 1 << 15 | 1 << 16 | 1 << 17
+        case 0x8000_0000:
+            a = 0x8000_0008
+        case 0x8000_0001:
+            c = 1 << 0
+            d = 1 << 11 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 29
+        case 0x8000_0002...0x8000_0004:
+            // The processor brand string, 16 bytes a leaf, NUL-padded.
+            let brand = Array("SwiftPC x86-64 interpreter".utf8)
+            var words = [UInt32](repeating: 0, count: 4)
+            for k in 0..<16 {
+                let at = Int(leaf - 0x8000_0002) * 16 + k
+                if at < brand.count { words[k / 4] |= UInt32(brand[at]) << (8 * UInt32(k % 4)) }
+            }
+            a = words[0]; b = words[1]; c = words[2]; d = words[3]
+        case 0x8000_0008:
+            a = 48 << 8 | UInt32(CPU.physicalAddressBits)
+        default:
+            break
         }
         set32(Reg.eax, a); set32(Reg.ebx, b); set32(Reg.ecx, c); set32(Reg.edx, d)
     }
@@ -144,9 +206,9 @@ extension CPU {
         guard protectedMode && (cpl > iopl || virtual8086Mode) else { return }
         guard tr.attributes & 0x8 != 0, tr.limit >= 0x67 else { throw Fault.gp() }
         let mapBase = try readSupervisor(tr.base &+ 0x66, size: 2)
-        let offset = mapBase &+ UInt32(port >> 3)
-        if offset &+ 1 > tr.limit { throw Fault.gp() }
-        let bits = try readSupervisor(tr.base &+ offset, size: 2) >> UInt32(port & 7)
+        let offset = mapBase &+ UInt64(port >> 3)
+        if offset &+ 1 > UInt64(tr.limit) { throw Fault.gp() }
+        let bits = try readSupervisor(tr.base &+ offset, size: 2) >> UInt64(port & 7)
         if bits & ((1 << UInt32(size)) - 1) != 0 { throw Fault.gp() }
     }
 
@@ -158,9 +220,9 @@ extension CPU {
         try checkIOPermission(port: port, size: size)
         noteIOAccess(port: port, size: size)
         if i.opcode & 2 == 0 {
-            setReg(Reg.eax, size: size, bus.portIn(port, size: size) & CPU.mask(size))
+            setReg(Reg.eax, size: size, UInt64(bus.portIn(port, size: size)) & CPU.mask(size))
         } else {
-            bus.portOut(port, size: size, value: getReg(Reg.eax, size: size))
+            bus.portOut(port, size: size, value: UInt32(truncatingIfNeeded: getReg(Reg.eax, size: size)))
             stopRequested = true
         }
     }

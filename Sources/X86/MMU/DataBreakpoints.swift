@@ -5,15 +5,15 @@
 /// host-pointer hits, and with no breakpoint armed nothing is checked at all.
 struct Watchpoint: Equatable {
     /// First byte, aligned down to the length as the hardware does.
-    let start: UInt32
+    let start: UInt64
     /// 1, 2, 4 or 8 bytes.
-    let length: UInt32
+    let length: UInt64
     /// R/W = 01: only writes match; R/W = 11: reads and writes.
     let writesOnly: Bool
     /// The DR6 bit (B0-B3) a match sets.
     let status: UInt32
 
-    var page: UInt32 { start >> 12 }
+    var page: UInt64 { start >> 12 }
 }
 
 extension MemoryAccess {
@@ -29,11 +29,11 @@ extension MemoryAccess {
     /// `linear` matches, and says whether it touches a watched page (which then
     /// must not enter a TLB). Called on the slow paths once the access is known
     /// to succeed: a faulting access reports no breakpoint.
-    func noteWatchedAccess(_ linear: UInt32, size: Int, write: Bool) -> Bool {
+    func noteWatchedAccess(_ linear: UInt64, size: Int, write: Bool) -> Bool {
         var watched = false
         for w in watchpoints {
-            // Byte by byte, so that an access wrapping around 4 GiB is seen whole.
-            for k in 0..<UInt32(truncatingIfNeeded: size) {
+            // Byte by byte, so that an access wrapping around the address space is seen whole.
+            for k in 0..<UInt64(truncatingIfNeeded: size) {
                 let byte = linear &+ k
                 if byte >> 12 == w.page { watched = true }
                 if byte &- w.start < w.length && (write || !w.writesOnly) { debugHits |= w.status }

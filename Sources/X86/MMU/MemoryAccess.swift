@@ -36,12 +36,12 @@ public final class MemoryAccess {
     // Paging state, as last given to `setPaging`/`loadCR3`.
     @exclusivity(unchecked) var mode = PagingMode.off
     @exclusivity(unchecked) var cr0: UInt32 = 0
-    @exclusivity(unchecked) var cr3: UInt32 = 0
+    @exclusivity(unchecked) var cr3: UInt64 = 0
     @exclusivity(unchecked) var cr4: UInt32 = 0
     @exclusivity(unchecked) var nxe = false
     /// The four PAE PDPTEs as loaded at the last CR3 load (§4.4.1).
     let pdptes: UnsafeMutablePointer<UInt64>
-    /// Set when a 4 MiB or 2 MiB page enters a TLB, until the next full flush.
+    /// Set when a 4 MiB, 2 MiB or 1 GiB page enters a TLB, until the next full flush.
     @exclusivity(unchecked) var largePagesCached = false
 
     /// The privilege of ordinary accesses: CPL 3 is user (§4.6). Entering user
@@ -114,18 +114,19 @@ public final class MemoryAccess {
 
     // MARK: Paging control (SDM Vol. 3 §4.1.1, §4.10.4.1)
 
-    /// Takes the paging-related parts of CR0, CR3, CR4 and EFER.NXE after a MOV to
-    /// CR0 or CR4 or a WRMSR of EFER; call it before committing the register, as
-    /// it throws #GP(0) when PAE paging would use a PDPTE with a reserved bit set.
-    /// Changing CR0.PG/WP, CR4.PSE/PAE/PGE or NXE flushes every TLB entry; a
-    /// change of CR3 alone keeps global ones. A MOV to CR3, which flushes even
-    /// when the value is unchanged, is `loadCR3`.
-    @inline(never) public func setPaging(cr0: UInt32, cr3: UInt32, cr4: UInt32, nxe: Bool) throws(Fault) {
-        let newMode: PagingMode = cr0 & MemoryAccess.cr0PG == 0 ? .off : cr4 & MemoryAccess.cr4PAE != 0 ? .pae : .legacy
+    /// Takes the paging-related parts of CR0, CR3, CR4, EFER.NXE and EFER.LMA
+    /// after a MOV to CR0 or CR4 or a WRMSR of EFER; call it before committing
+    /// the register, as it throws #GP(0) when PAE paging would use a PDPTE with
+    /// a reserved bit set. Changing CR0.PG/WP, CR4.PSE/PAE/PGE, NXE or LMA
+    /// flushes every TLB entry; a change of CR3 alone keeps global ones. A MOV to
+    /// CR3, which flushes even when the value is unchanged, is `loadCR3`.
+    @inline(never) public func setPaging(cr0: UInt32, cr3: UInt64, cr4: UInt32, nxe: Bool, longMode: Bool = false) throws(Fault) {
+        let newMode: PagingMode = cr0 & MemoryAccess.cr0PG == 0 ? .off
+            : longMode ? .fourLevel : cr4 & MemoryAccess.cr4PAE != 0 ? .pae : .legacy
         let cr0Changes = cr0 ^ self.cr0, cr4Changes = cr4 ^ self.cr4
         let modeChanged = cr0Changes & (MemoryAccess.cr0PG | MemoryAccess.cr0WP) != 0
             || cr4Changes & (MemoryAccess.cr4PSE | MemoryAccess.cr4PAE | MemoryAccess.cr4PGE) != 0
-            || nxe != self.nxe
+            || nxe != self.nxe || newMode != mode
         // The PDPTEs are reloaded when PAE paging is in use afterwards and the
         // instruction changed CR0.PG/CD/NW or CR4.PAE/PGE/PSE (§4.4.1).
         let reload = cr3 != self.cr3 || cr0Changes & (MemoryAccess.cr0PG | MemoryAccess.cr0Cache) != 0
@@ -140,7 +141,7 @@ public final class MemoryAccess {
     /// MOV to CR3 or a task switch (§4.10.4.1): non-global entries go, and under
     /// PAE paging the PDPTEs are reloaded, which throws #GP(0) when a present one
     /// has a reserved bit set (call it before committing CR3).
-    @inline(never) public func loadCR3(_ cr3: UInt32) throws(Fault) {
+    @inline(never) public func loadCR3(_ cr3: UInt64) throws(Fault) {
         if mode == .pae { try loadPDPTEs(cr3) }
         self.cr3 = cr3
         tlb.flushNonGlobal()
@@ -155,7 +156,7 @@ public final class MemoryAccess {
     }
 
     /// INVLPG: the page's translations go from every TLB, global or not.
-    @inline(never) public func invalidatePage(_ linear: UInt32) {
+    @inline(never) public func invalidatePage(_ linear: UInt64) {
         tlb.invalidate(page: linear >> 12, largePages: largePagesCached)
     }
 
@@ -163,7 +164,7 @@ public final class MemoryAccess {
 
     /// The physical address `access` at `linear` reaches, with the accessed and
     /// dirty bits set as that access would set them, or the #PF it raises.
-    @inline(never) public func translate(_ linear: UInt32, access: PageAccess) throws(Fault) -> UInt64 {
+    @inline(never) public func translate(_ linear: UInt64, access: PageAccess) throws(Fault) -> UInt64 {
         let w = try walk(linear, access)
         commit(w)
         return w.physical
@@ -172,9 +173,9 @@ public final class MemoryAccess {
     /// Makes sure a write of `size` bytes (at most 4096) at `linear` would
     /// succeed, so that a read-modify-write instruction faults before it changes
     /// anything; the dirty bits are set as by the write that follows.
-    @inline(never) public func probeWrite(_ linear: UInt32, size: Int) throws(Fault) {
+    @inline(never) public func probeWrite(_ linear: UInt64, size: Int) throws(Fault) {
         let access = PageAccess.write.union(userMode ? .user : [])
-        let last = linear &+ UInt32(truncatingIfNeeded: max(size, 1) &- 1)
+        let last = linear &+ UInt64(truncatingIfNeeded: max(size, 1) &- 1)
         let first = try walk(linear, access)
         if last >> 12 != linear >> 12 {
             let second = try walk(last & ~0xFFF, access)
@@ -186,25 +187,25 @@ public final class MemoryAccess {
     /// The byte a read at `linear` would see, for traces and debuggers: the
     /// walk sets no accessed bit, fills no TLB and hits no data breakpoint, so
     /// looking changes nothing the guest can observe. Nil where the read would fault.
-    public func peekLinear8(_ linear: UInt32) -> UInt8? {
+    public func peekLinear8(_ linear: UInt64) -> UInt8? {
         guard let w = try? walk(linear, userMode ? .user : .read) else { return nil }
         return readPhysicalByte(w.physical)
     }
 
     // MARK: Slow paths
 
-    @inline(never) func readSlow(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
+    @inline(never) func readSlow(_ linear: UInt64, size: Int) throws(Fault) -> UInt64 {
         try read(linear, size: size, user: userMode)
     }
 
-    @inline(never) func writeSlow(_ linear: UInt32, size: Int, value: UInt32) throws(Fault) {
+    @inline(never) func writeSlow(_ linear: UInt64, size: Int, value: UInt64) throws(Fault) {
         try write(linear, size: size, value: value, user: userMode)
     }
 
-    /// Reads 1, 2 or 4 bytes at `linear` with the given privilege (`user: false`
+    /// Reads 1, 2, 4 or 8 bytes at `linear` with the given privilege (`user: false`
     /// for the implicit supervisor accesses to descriptor tables and the TSS),
     /// and enters the page in the read TLB.
-    public func read(_ linear: UInt32, size: Int, user: Bool) throws(Fault) -> UInt32 {
+    public func read(_ linear: UInt64, size: Int, user: Bool) throws(Fault) -> UInt64 {
         tlbMisses &+= 1
         let access: PageAccess = user ? .user : .read
         if Int(linear & 0xFFF) + size > 0x1000 {
@@ -214,10 +215,10 @@ public final class MemoryAccess {
             commit(a); commit(b)
             if !watchpoints.isEmpty { _ = noteWatchedAccess(linear, size: size, write: false) }
             let firstCount = Int(second &- linear)
-            var v: UInt32 = 0
+            var v: UInt64 = 0
             for k in 0..<size {
                 let phys = k < firstCount ? a.physical &+ UInt64(k) : b.physical &+ UInt64(k - firstCount)
-                v |= UInt32(readPhysicalByte(phys)) << (8 * k)
+                v |= UInt64(readPhysicalByte(phys)) << (8 * k)
             }
             return v
         }
@@ -225,22 +226,35 @@ public final class MemoryAccess {
         commit(w)
         let watched = !watchpoints.isEmpty && noteWatchedAccess(linear, size: size, write: false)
         let phys = w.physical
-        guard phys >> 32 == 0, let host = readMap[Int(phys >> 12)] else { return bus.readPhysical(phys, size: size) }
+        guard phys >> 32 == 0, let host = readMap[Int(phys >> 12)] else { return readBus(phys, size: size) }
         if !watched && cacheable(w) {
-            tlb.fillRead(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
+            tlb.fillRead(page: linear >> 12, addend: host - Int(truncatingIfNeeded: linear & ~0xFFF), global: w.global, user: w.user)
         }
         let p = host + Int(phys & 0xFFF)
         switch size {
-        case 1: return UInt32(p.load(as: UInt8.self))
-        case 2: return UInt32(p.loadUnaligned(as: UInt16.self))
-        default: return p.loadUnaligned(as: UInt32.self)
+        case 1: return UInt64(p.load(as: UInt8.self))
+        case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
+        case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
+        default: return p.loadUnaligned(as: UInt64.self)
         }
     }
 
-    /// Writes 1, 2 or 4 bytes at `linear` with the given privilege. The page
+    /// A device or open-bus read; the bus moves at most 4 bytes at a time.
+    private func readBus(_ phys: UInt64, size: Int) -> UInt64 {
+        guard size == 8 else { return UInt64(bus.readPhysical(phys, size: size)) }
+        return UInt64(bus.readPhysical(phys, size: 4)) | UInt64(bus.readPhysical(phys &+ 4, size: 4)) << 32
+    }
+
+    private func writeBus(_ phys: UInt64, size: Int, value: UInt64) {
+        guard size == 8 else { bus.writePhysical(phys, size: size, value: UInt32(truncatingIfNeeded: value)); return }
+        bus.writePhysical(phys, size: 4, value: UInt32(truncatingIfNeeded: value))
+        bus.writePhysical(phys &+ 4, size: 4, value: UInt32(truncatingIfNeeded: value >> 32))
+    }
+
+    /// Writes 1, 2, 4 or 8 bytes at `linear` with the given privilege. The page
     /// enters the write TLB only if it is writable at every level (so a hit never
     /// depends on CR0.WP), its dirty bit is now set, and it holds no decoded code.
-    public func write(_ linear: UInt32, size: Int, value: UInt32, user: Bool) throws(Fault) {
+    public func write(_ linear: UInt64, size: Int, value: UInt64, user: Bool) throws(Fault) {
         tlbMisses &+= 1
         let access = PageAccess.write.union(user ? .user : [])
         if Int(linear & 0xFFF) + size > 0x1000 {
@@ -262,25 +276,26 @@ public final class MemoryAccess {
         let phys = w.physical
         let page = Int(truncatingIfNeeded: phys >> 12)
         guard phys >> 32 == 0, let host = writeMap[page] else {
-            bus.writePhysical(phys, size: size, value: value)
+            writeBus(phys, size: size, value: value)
             return
         }
         let p = host + Int(phys & 0xFFF)
         switch size {
         case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
         case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-        default: p.storeBytes(of: value, as: UInt32.self)
+        case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+        default: p.storeBytes(of: value, as: UInt64.self)
         }
         if codePages[page] != 0 {
             decodeCache.invalidate(physical: UInt32(truncatingIfNeeded: phys), size: size)
         } else if w.writable && !watched && cacheable(w) {
-            tlb.fillWrite(page: linear >> 12, addend: host - Int(linear & ~0xFFF), global: w.global, user: w.user)
+            tlb.fillWrite(page: linear >> 12, addend: host - Int(truncatingIfNeeded: linear & ~0xFFF), global: w.global, user: w.user)
         }
     }
 
     /// An instruction fetch from `linear` at the current privilege: the physical
     /// address, with the page entered in the code TLB.
-    @inline(never) func fetchSlow(_ linear: UInt32) throws(Fault) -> UInt64 {
+    @inline(never) func fetchSlow(_ linear: UInt64) throws(Fault) -> UInt64 {
         tlbMisses &+= 1
         let w = try walk(linear, userMode ? [.fetch, .user] : .fetch)
         commit(w)

@@ -12,7 +12,7 @@ public struct PageAccess: OptionSet, Sendable {
     public static let fetch = PageAccess(rawValue: 1 << 4)
 }
 
-/// Which translation CR0.PG and CR4.PAE select (SDM Vol. 3 §4.1.1, Table 4-1).
+/// Which translation CR0.PG, CR4.PAE and EFER.LMA select (SDM Vol. 3 §4.1.1, Table 4-1).
 enum PagingMode {
     /// Linear addresses are physical (real mode, or protected mode with CR0.PG=0).
     case off
@@ -20,6 +20,9 @@ enum PagingMode {
     case legacy
     /// PAE paging (§4.4): 4 KiB and 2 MiB pages, 64-bit entries, XD under EFER.NXE.
     case pae
+    /// 4-level paging of IA-32e mode (§4.5): 48-bit linear addresses, 4 KiB,
+    /// 2 MiB and 1 GiB pages.
+    case fourLevel
 }
 
 /// The outcome of a translation that passed every check: the physical address,
@@ -31,14 +34,19 @@ struct PageWalk {
     var physical: UInt64
     /// CR4.PGE was set and so was the G bit of the entry that maps the page.
     var global = false
-    /// Mapped by a 4 MiB or 2 MiB page.
+    /// Mapped by a 4 MiB, 2 MiB or 1 GiB page.
     var large = false
     /// Writable at every level (R/W=1), so a write is allowed whatever CR0.WP is.
     var writable = true
     /// User-accessible at every level (U/S=1).
     var user = true
-    /// The directory entry (32-bit and PAE 4 KiB pages) and the entry that maps
-    /// the page; the bits of each not yet set, 0 when there is nothing to write.
+    /// The entries above the one that maps the page (up to the PML4E, PDPTE
+    /// and PDE of 4-level paging; PAE PDPTEs have no accessed bit) and the entry
+    /// that maps the page; the bits of each not yet set, 0 when there is nothing to write.
+    var topAddress: UInt64 = 0
+    var topBits: UInt32 = 0
+    var middleAddress: UInt64 = 0
+    var middleBits: UInt32 = 0
     var upperAddress: UInt64 = 0
     var upperBits: UInt32 = 0
     var leafAddress: UInt64 = 0
@@ -53,8 +61,7 @@ struct PageWalk {
 /// Accessed and dirty bits are set only for an access that passes every check:
 /// the SDM allows a processor to set accessed bits for a walk that ends in a
 /// fault, but never requires it, so software cannot rely on either.
-/// MAXPHYADDR is 36, as on a processor with PAE and PSE-36 that lacks CPUID
-/// leaf 80000008H.
+/// MAXPHYADDR is 36 and linear addresses have 48 bits (CPUID leaf 80000008H).
 extension MemoryAccess {
     static let present: UInt32 = 1 << 0
     static let writableBit: UInt32 = 1 << 1
@@ -72,24 +79,27 @@ extension MemoryAccess {
     static let reservedPDPTE: UInt64 = 0xFFFF_FFF0_0000_01E6
     /// A 2 MiB PAE PDE: bits 20:13 (Table 4-9).
     static let reserved2M: UInt64 = 0x001F_E000
+    /// A 1 GiB PDPTE of 4-level paging: bits 29:13 (Table 4-16).
+    static let reserved1G: UInt64 = 0x3FFF_E000
     /// A 4 MiB 32-bit PDE: bits 21:17; bits 16:13 are physical address bits
     /// 35:32 (PSE-36, Table 4-4).
     static let reserved4M: UInt32 = 0x003E_0000
 
     /// Translates `linear` for `access` without side effects other than reading
     /// the paging structures, or throws the #PF the access raises.
-    func walk(_ linear: UInt32, _ access: PageAccess) throws(Fault) -> PageWalk {
+    func walk(_ linear: UInt64, _ access: PageAccess) throws(Fault) -> PageWalk {
         switch mode {
-        case .off: return PageWalk(physical: UInt64(linear & a20.pointee))
-        case .legacy: return try walkLegacy(linear, access)
-        case .pae: return try walkPAE(linear, access)
+        case .off: return PageWalk(physical: linear & UInt64(a20.pointee))
+        case .legacy: return try walkLegacy(UInt32(truncatingIfNeeded: linear), access)
+        case .pae: return try walkPAE(UInt32(truncatingIfNeeded: linear), access)
+        case .fourLevel: return try walkFourLevel(linear, access)
         }
     }
 
     /// 32-bit paging (§4.3): CR3 → PDE → PTE, or a 4 MiB page from the PDE under CR4.PSE.
     private func walkLegacy(_ linear: UInt32, _ access: PageAccess) throws(Fault) -> PageWalk {
         pageWalks &+= 1
-        let pdeAddress = UInt64(cr3 & 0xFFFF_F000 | (linear >> 20) & 0xFFC)
+        let pdeAddress = cr3 & 0xFFFF_F000 | UInt64((linear >> 20) & 0xFFC)
         let pde = readEntry32(pdeAddress)
         guard pde & MemoryAccess.present != 0 else { throw pageFault(linear, access, present: false) }
         let pge = cr4 & MemoryAccess.cr4PGE != 0
@@ -154,6 +164,73 @@ extension MemoryAccess {
                         leafAddress: pteAddress, leafBits: MemoryAccess.missing(pteLow, access))
     }
 
+    /// 4-level paging (§4.5): PML4E → PDPTE → PDE → PTE, with 1 GiB pages from
+    /// the PDPTE and 2 MiB pages from the PDE. A linear address whose bits 63:47
+    /// are not all equal is not canonical: #GP(0) rather than a walk (§3.3.7.1;
+    /// the accesses that must raise #SS instead check before they get here).
+    private func walkFourLevel(_ linear: UInt64, _ access: PageAccess) throws(Fault) -> PageWalk {
+        guard CPU.isCanonical(linear) else { throw Fault.gp() }
+        pageWalks &+= 1
+        let reserved = MemoryAccess.reservedHigh | (nxe ? 0 : MemoryAccess.executeDisable)
+        @inline(__always) func entry(_ table: UInt64, _ shift: UInt64) throws(Fault) -> (UInt64, UInt64) {
+            let address = table & MemoryAccess.frameMask | (linear >> shift & 0x1FF) << 3
+            let e = readEntry64(address)
+            guard e & 1 != 0 else { throw pageFault(linear, access, present: false) }
+            return (address, e)
+        }
+        let (pml4eAddress, pml4e) = try entry(cr3, 39)
+        // PS is reserved in a PML4E.
+        guard pml4e & (reserved | UInt64(MemoryAccess.pageSize)) == 0 else {
+            throw pageFault(linear, access, present: true, reserved: true)
+        }
+        let (pdpteAddress, pdpte) = try entry(pml4e, 30)
+        let pge = cr4 & MemoryAccess.cr4PGE != 0
+        var w = PageWalk(physical: 0)
+        w.topAddress = pml4eAddress
+        w.topBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pml4e)
+        var rights = UInt32(truncatingIfNeeded: pml4e & pdpte)
+        var noExecute = (pml4e | pdpte) & MemoryAccess.executeDisable != 0
+        let leaf: UInt64, leafAddress: UInt64, offsetMask: UInt64
+        if pdpte & UInt64(MemoryAccess.pageSize) != 0 {
+            guard pdpte & (reserved | MemoryAccess.reserved1G) == 0 else {
+                throw pageFault(linear, access, present: true, reserved: true)
+            }
+            leaf = pdpte; leafAddress = pdpteAddress; offsetMask = 0x3FFF_FFFF
+        } else {
+            guard pdpte & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
+            w.middleAddress = pdpteAddress
+            w.middleBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pdpte)
+            let (pdeAddress, pde) = try entry(pdpte, 21)
+            rights &= UInt32(truncatingIfNeeded: pde)
+            noExecute = noExecute || pde & MemoryAccess.executeDisable != 0
+            if pde & UInt64(MemoryAccess.pageSize) != 0 {
+                guard pde & (reserved | MemoryAccess.reserved2M) == 0 else {
+                    throw pageFault(linear, access, present: true, reserved: true)
+                }
+                leaf = pde; leafAddress = pdeAddress; offsetMask = 0x1F_FFFF
+            } else {
+                guard pde & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
+                w.upperAddress = pdeAddress
+                w.upperBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pde)
+                let (pteAddress, pte) = try entry(pde, 12)
+                guard pte & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
+                rights &= UInt32(truncatingIfNeeded: pte)
+                noExecute = noExecute || pte & MemoryAccess.executeDisable != 0
+                leaf = pte; leafAddress = pteAddress; offsetMask = 0xFFF
+            }
+        }
+        try check(linear, access, rights: rights, noExecute: noExecute)
+        let leafLow = UInt32(truncatingIfNeeded: leaf)
+        w.physical = (leaf & MemoryAccess.frameMask & ~offsetMask | linear & offsetMask) & a20Mask64
+        w.global = pge && leafLow & MemoryAccess.globalBit != 0
+        w.large = offsetMask != 0xFFF
+        w.writable = rights & MemoryAccess.writableBit != 0
+        w.user = rights & MemoryAccess.userBit != 0
+        w.leafAddress = leafAddress
+        w.leafBits = MemoryAccess.missing(leafLow, access)
+        return w
+    }
+
     /// The accessed bit, and for a write the dirty bit, that the entry mapping the page lacks (§4.8).
     @inline(__always) private static func missing(_ entry: UInt32, _ access: PageAccess) -> UInt32 {
         let wanted = access.contains(.write) ? accessed | dirty : accessed
@@ -163,7 +240,7 @@ extension MemoryAccess {
     /// Access rights (§4.6.1) from the AND of the R/W and U/S bits of every level:
     /// user accesses need U/S=1; user writes need R/W=1, and so do supervisor
     /// writes under CR0.WP; fetches need XD=0 (only ever set with PAE and NXE).
-    @inline(__always) private func check(_ linear: UInt32, _ access: PageAccess, rights: UInt32, noExecute: Bool) throws(Fault) {
+    @inline(__always) private func check<A: BinaryInteger>(_ linear: A, _ access: PageAccess, rights: UInt32, noExecute: Bool) throws(Fault) {
         let user = access.contains(.user)
         let denied = (user && rights & MemoryAccess.userBit == 0)
             || (access.contains(.write) && rights & MemoryAccess.writableBit == 0 && (user || cr0 & MemoryAccess.cr0WP != 0))
@@ -172,17 +249,19 @@ extension MemoryAccess {
     }
 
     /// #PF with its error code (§4.7): P, W/R, U/S, RSVD (which implies P), and
-    /// I/D for a fetch when PAE paging is in use with EFER.NXE (there is no SMEP).
-    private func pageFault(_ linear: UInt32, _ access: PageAccess, present: Bool, reserved: Bool = false) -> Fault {
+    /// I/D for a fetch when PAE or 4-level paging is in use with EFER.NXE (there is no SMEP).
+    private func pageFault<A: BinaryInteger>(_ linear: A, _ access: PageAccess, present: Bool, reserved: Bool = false) -> Fault {
         var code = access.rawValue & (PageAccess.write.rawValue | PageAccess.user.rawValue)
         if present { code |= 1 }
         if reserved { code |= 1 << 3 }
-        if access.contains(.fetch) && mode == .pae && nxe { code |= PageAccess.fetch.rawValue }
-        return Fault(Fault.pageFault, errorCode: code, address: linear)
+        if access.contains(.fetch) && mode != .legacy && nxe { code |= PageAccess.fetch.rawValue }
+        return Fault(Fault.pageFault, errorCode: code, address: UInt64(truncatingIfNeeded: linear))
     }
 
     /// Sets the accessed and dirty bits a successful walk used (§4.8).
     func commit(_ w: PageWalk) {
+        if w.topBits != 0 { setBits(w.topBits, at: w.topAddress) }
+        if w.middleBits != 0 { setBits(w.middleBits, at: w.middleAddress) }
         if w.upperBits != 0 { setBits(w.upperBits, at: w.upperAddress) }
         if w.leafBits != 0 { setBits(w.leafBits, at: w.leafAddress) }
     }
@@ -200,8 +279,8 @@ extension MemoryAccess {
     /// Loads the four PDPTEs from the 32-byte table at CR3 (§4.4.1). A present
     /// entry with a reserved bit set makes the instruction fail with #GP(0) and
     /// leaves the old PDPTEs in place.
-    func loadPDPTEs(_ cr3: UInt32) throws(Fault) {
-        let base = UInt64(cr3 & 0xFFFF_FFE0)
+    func loadPDPTEs(_ cr3: UInt64) throws(Fault) {
+        let base = cr3 & 0xFFFF_FFE0
         let e0 = readEntry64(base), e1 = readEntry64(base + 8)
         let e2 = readEntry64(base + 16), e3 = readEntry64(base + 24)
         @inline(__always) func bad(_ e: UInt64) -> Bool { e & 1 != 0 && e & MemoryAccess.reservedPDPTE != 0 }

@@ -17,8 +17,8 @@
 /// when user accesses of the entry's kind are permitted too.
 final class TLBArrays {
     static let size = MemoryAccess.tlbSize
-    /// Tags of invalid entries: never a linear page number, which is below 2^20.
-    static let invalid = UInt32.max
+    /// Tags of invalid entries: never a linear page number, which is below 2^52.
+    static let invalid = UInt64.max
     static let globalFlag: UInt8 = 1, userFlag: UInt8 = 2
     /// Offsets of the three kinds in `flags` and in supervisor-only slot numbers.
     static let readKind = 0, writeKind = size, codeKind = 2 * size
@@ -26,11 +26,11 @@ final class TLBArrays {
     /// has to scan every entry instead.
     static let supervisorSlotCapacity = 64
 
-    let readTags: UnsafeMutablePointer<UInt32>
+    let readTags: UnsafeMutablePointer<UInt64>
     let readAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    let writeTags: UnsafeMutablePointer<UInt32>
+    let writeTags: UnsafeMutablePointer<UInt64>
     let writeAddends: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    let codeTags: UnsafeMutablePointer<UInt32>
+    let codeTags: UnsafeMutablePointer<UInt64>
     let codeFrames: UnsafeMutablePointer<UInt64>
     /// `globalFlag | userFlag` per entry, kinds at `readKind`, `writeKind`, `codeKind`.
     let flags: UnsafeMutablePointer<UInt8>
@@ -56,18 +56,17 @@ final class TLBArrays {
 
     init() {
         let n = TLBArrays.size
-        // 8-byte arrays first, then the 4-byte tags, the flags, and on a page of
-        // its own `currentCode`.
-        let arrays = 39 * n
+        // The 8-byte arrays first, then the flags, and on a page of its own `currentCode`.
+        let arrays = 51 * n
         let codePage = (arrays + 0xFFF) & ~0xFFF
         block = .allocate(byteCount: codePage + 0x1000, alignment: 0x1000)
         readAddends = block.bindMemory(to: UnsafeMutableRawPointer.self, capacity: n)
         writeAddends = (block + 8 * n).bindMemory(to: UnsafeMutableRawPointer.self, capacity: n)
         codeFrames = (block + 16 * n).bindMemory(to: UInt64.self, capacity: n)
-        readTags = (block + 24 * n).bindMemory(to: UInt32.self, capacity: n)
-        writeTags = (block + 28 * n).bindMemory(to: UInt32.self, capacity: n)
-        codeTags = (block + 32 * n).bindMemory(to: UInt32.self, capacity: n)
-        flags = (block + 36 * n).bindMemory(to: UInt8.self, capacity: 3 * n)
+        readTags = (block + 24 * n).bindMemory(to: UInt64.self, capacity: n)
+        writeTags = (block + 32 * n).bindMemory(to: UInt64.self, capacity: n)
+        codeTags = (block + 40 * n).bindMemory(to: UInt64.self, capacity: n)
+        flags = (block + 48 * n).bindMemory(to: UInt8.self, capacity: 3 * n)
         currentCode = (block + codePage + TLBArrays.currentCodeOffset).bindMemory(to: CodePage.self, capacity: 1)
         // The addend of an invalid entry is never used; any non-null pointer will do.
         let dummy = UnsafeMutableRawPointer(bitPattern: 0x1000)!
@@ -89,25 +88,25 @@ final class TLBArrays {
                 codeTags: codeTags, codeFrames: codeFrames, currentCode: currentCode)
     }
 
-    @inline(__always) static func slot(_ page: UInt32) -> Int { Int(page & UInt32(size - 1)) }
+    @inline(__always) static func slot(_ page: UInt64) -> Int { Int(truncatingIfNeeded: page) & (size - 1) }
 
     // MARK: Fills
 
-    func fillRead(page: UInt32, addend: UnsafeMutableRawPointer, global: Bool, user: Bool) {
+    func fillRead(page: UInt64, addend: UnsafeMutableRawPointer, global: Bool, user: Bool) {
         let i = TLBArrays.slot(page)
         readTags[i] = page
         readAddends[i] = addend
         setFlags(TLBArrays.readKind + i, global: global, user: user)
     }
 
-    func fillWrite(page: UInt32, addend: UnsafeMutableRawPointer, global: Bool, user: Bool) {
+    func fillWrite(page: UInt64, addend: UnsafeMutableRawPointer, global: Bool, user: Bool) {
         let i = TLBArrays.slot(page)
         writeTags[i] = page
         writeAddends[i] = addend
         setFlags(TLBArrays.writeKind + i, global: global, user: user)
     }
 
-    func fillCode(page: UInt32, frame: UInt64, global: Bool, user: Bool) {
+    func fillCode(page: UInt64, frame: UInt64, global: Bool, user: Bool) {
         let i = TLBArrays.slot(page)
         codeTags[i] = page
         codeFrames[i] = frame
@@ -171,16 +170,16 @@ final class TLBArrays {
     /// INVLPG (SDM Vol. 3 §4.10.4.1): the page's entries go from every TLB, global
     /// or not. A large page is held as many 4 KiB entries and INVLPG of any address
     /// in it must drop them all, so while large pages may be cached every entry in
-    /// the same 4 MiB region goes (which covers a 2 MiB page too); dropping more
-    /// than asked is always allowed.
-    func invalidate(page: UInt32, largePages: Bool) {
+    /// the same region as the page goes; dropping more
+    /// than asked is always allowed. The region is 1 GiB, the largest page.
+    func invalidate(page: UInt64, largePages: Bool) {
         currentCode.pointee = CodePage()
         if largePages {
-            let region = page >> 10
+            let region = page >> 18
             for i in 0..<TLBArrays.size {
-                if readTags[i] >> 10 == region { readTags[i] = TLBArrays.invalid }
-                if writeTags[i] >> 10 == region { writeTags[i] = TLBArrays.invalid }
-                if codeTags[i] >> 10 == region { codeTags[i] = TLBArrays.invalid }
+                if readTags[i] >> 18 == region { readTags[i] = TLBArrays.invalid }
+                if writeTags[i] >> 18 == region { writeTags[i] = TLBArrays.invalid }
+                if codeTags[i] >> 18 == region { codeTags[i] = TLBArrays.invalid }
             }
             return
         }
@@ -198,7 +197,7 @@ struct CodePage {
     var delta: UInt64 = 0
 
     init() {}
-    init(page: UInt32, frame: UInt64) {
+    init(page: UInt64, frame: UInt64) {
         self.page = page
         delta = frame &- UInt64(page) << 12
     }

@@ -1,7 +1,9 @@
 /// Far JMP, CALL and RET in protected mode (SDM Vol. 2 "JMP", "CALL", "RET";
 /// Vol. 3 §5.8): direct transfers to conforming and non-conforming code
 /// segments, call gates (with a stack switch and parameter copy when a CALL goes
-/// to an inner privilege level), and returns to the same or an outer level.
+/// to an inner privilege level), and returns to the same or an outer level. In
+/// IA-32e mode a code segment with L = 1 is 64-bit code, and gates and task
+/// switches are refused with #GP (this CPU has no 64-bit call gates).
 extension CPU {
     /// The privilege checks of a direct far JMP or CALL to a code segment.
     func checkDirectCodeSegment(_ selector: UInt16, _ d: Descriptor) throws(Fault) {
@@ -15,22 +17,37 @@ extension CPU {
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
     }
 
+    /// #GP(0) unless `offset` may be jumped to in `d`: within the limit, or
+    /// canonical for 64-bit code, which ignores the limit (L and D both set is
+    /// reserved: #GP with the selector).
+    func checkCodeOffset(_ selector: UInt16, _ d: Descriptor, offset: UInt64) throws(Fault) {
+        if longMode && d.long {
+            if d.big { throw Fault.gp(UInt32(selector & 0xFFFC)) }
+            if !CPU.isCanonical(offset) { throw Fault.gp() }
+        } else if offset > UInt64(d.limit) {
+            throw Fault.gp()
+        }
+    }
+
     /// Loads CS from a checked descriptor at privilege level `level` (the RPL
     /// of the loaded selector becomes the CPL) and jumps to `offset`.
-    func loadCodeSegment(_ selector: UInt16, _ d: Descriptor, offset: UInt32, level: Int) throws(Fault) {
-        if offset > d.limit { throw Fault.gp() }
+    func loadCodeSegment(_ selector: UInt16, _ d: Descriptor, offset: UInt64, level: Int) throws(Fault) {
+        try checkCodeOffset(selector, d, offset: offset)
         try markAccessed(selector, d)
-        segments[SegmentIndex.cs] = d.segment(selector: (selector & 0xFFFC) | UInt16(level))
-        segments[SegmentIndex.cs].attributes |= 1
+        var cs = d.segment(selector: (selector & 0xFFFC) | UInt16(level))
+        cs.attributes |= 1
+        // CS caches L only in IA-32e mode, so that the bit alone marks 64-bit mode.
+        if !longMode { cs.attributes &= ~SegmentRegister.longBit }
+        segments[SegmentIndex.cs] = cs
         cpl = level
-        eip = offset
+        rip = offset
     }
 
     /// A call gate's target (SDM Vol. 3 §5.8.4): the gate's DPL must admit both
     /// the CPL and the selector's RPL, and the gate must be present; it must name
     /// a present code segment whose DPL is not above the CPL (a JMP through a
     /// gate may not change privilege at all).
-    func callGateTarget(_ selector: UInt16, _ gate: Descriptor, forCall: Bool) throws(Fault) -> (UInt16, Descriptor, UInt32) {
+    func callGateTarget(_ selector: UInt16, _ gate: Descriptor, forCall: Bool) throws(Fault) -> (UInt16, Descriptor, UInt64) {
         let code = UInt32(selector & 0xFFFC)
         if gate.dpl < cpl || gate.dpl < Int(selector & 3) { throw Fault.gp(code) }
         guard gate.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
@@ -46,7 +63,7 @@ extension CPU {
         return (target, d, offset)
     }
 
-    func protectedJumpFar(selector: UInt16, offset: UInt32) throws(Fault) {
+    func protectedJumpFar(selector: UInt16, offset: UInt64) throws(Fault) {
         if selector & 0xFFFC == 0 { throw Fault.gp() }
         let d = try readDescriptor(selector)
         if d.isCodeOrData {
@@ -54,6 +71,7 @@ extension CPU {
             try loadCodeSegment(selector, d, offset: offset, level: cpl)
             return
         }
+        if longMode { throw Fault.gp(UInt32(selector & 0xFFFC)) }
         switch d.type {
         case Descriptor.SystemType.callGate16, Descriptor.SystemType.callGate32:
             let (target, code, targetOffset) = try callGateTarget(selector, d, forCall: false)
@@ -75,22 +93,23 @@ extension CPU {
         try switchTask(to: tss ? selector : d.gateSelector, source: source)
     }
 
-    func protectedCallFar(selector: UInt16, offset: UInt32, size: Int) throws(Fault) {
+    func protectedCallFar(selector: UInt16, offset: UInt64, size: Int) throws(Fault) {
         if selector & 0xFFFC == 0 { throw Fault.gp() }
         let d = try readDescriptor(selector)
-        let returnCS = UInt32(segments[SegmentIndex.cs].selector), returnIP = eip
+        let returnCS = UInt64(segments[SegmentIndex.cs].selector), returnIP = rip
         if d.isCodeOrData {
             try checkDirectCodeSegment(selector, d)
-            if offset > d.limit { throw Fault.gp() }
+            try checkCodeOffset(selector, d, offset: offset)
             try pushPair(returnCS, returnIP, size: size)
             try loadCodeSegment(selector, d, offset: offset, level: cpl)
             return
         }
+        if longMode { throw Fault.gp(UInt32(selector & 0xFFFC)) }
         switch d.type {
         case Descriptor.SystemType.callGate16, Descriptor.SystemType.callGate32:
             let (target, code, targetOffset) = try callGateTarget(selector, d, forCall: true)
             let gateSize = d.type == Descriptor.SystemType.callGate16 ? 2 : 4
-            if targetOffset > code.limit { throw Fault.gp() }
+            if targetOffset > UInt64(code.limit) { throw Fault.gp() }
             if !code.conformingOrExpandDown && code.dpl < cpl {
                 try callThroughGateToInnerLevel(target, code, offset: targetOffset, gate: d, size: gateSize,
                                                 returnCS: returnCS, returnIP: returnIP)
@@ -104,10 +123,10 @@ extension CPU {
     }
 
     /// Pushes CS then EIP, both checked before either is written.
-    func pushPair(_ first: UInt32, _ second: UInt32, size: Int) throws(Fault) {
+    func pushPair(_ first: UInt64, _ second: UInt64, size: Int) throws(Fault) {
         let sp = stackPointer
         for k in 1...2 {
-            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt32(k * size)) & stackMask(), size: size)
+            _ = try linear(segment: SegmentIndex.ss, offset: (sp &- UInt64(k * size)) & stackMask(), size: size)
         }
         try push(first, size: size)
         try push(second, size: size)
@@ -116,13 +135,13 @@ extension CPU {
     /// The inner-level stack for privilege level `level` from the current TSS
     /// (SDM Vol. 3 §7.2.1: SSn:ESPn at 8n+8 and 8n+4, or SPn/SSn at 4n+2/4n+4 in a
     /// 16-bit TSS). A TSS too short for them raises #TS(TSS selector).
-    func innerStack(level: Int) throws(Fault) -> (UInt16, UInt32) {
+    func innerStack(level: Int) throws(Fault) -> (UInt16, UInt64) {
         let tss32 = tr.attributes & 0x8 != 0
-        let offset = UInt32(tss32 ? 8 * level + 4 : 4 * level + 2)
+        let offset = UInt64(tss32 ? 8 * level + 4 : 4 * level + 2)
         let size = tss32 ? 4 : 2
-        if offset &+ UInt32(size + 1) > tr.limit { throw Fault(Fault.invalidTSS, errorCode: UInt32(tr.selector & 0xFFFC)) }
+        if offset &+ UInt64(size + 1) > UInt64(tr.limit) { throw Fault(Fault.invalidTSS, errorCode: UInt32(tr.selector & 0xFFFC)) }
         let sp = try readSupervisor(tr.base &+ offset, size: size)
-        let ss = UInt16(truncatingIfNeeded: try readSupervisor(tr.base &+ offset &+ UInt32(size), size: 2))
+        let ss = UInt16(truncatingIfNeeded: try readSupervisor(tr.base &+ offset &+ UInt64(size), size: 2))
         return (ss, sp)
     }
 
@@ -131,7 +150,7 @@ extension CPU {
     /// at once: the pushes that follow are made with the new privilege (from
     /// CPL 3 they are supervisor accesses to the, typically supervisor-only,
     /// inner stack). The caller restores SS, ESP and CPL if a later step faults.
-    func switchToInnerStack(_ newSS: UInt16, _ newSP: UInt32, level: Int) throws(Fault) {
+    func switchToInnerStack(_ newSS: UInt16, _ newSP: UInt64, level: Int) throws(Fault) {
         try loadInnerStackSegment(newSS, level: level)
         setStackPointer(newSP)
         cpl = level
@@ -155,22 +174,22 @@ extension CPU {
     /// CALL through a gate to a more privileged non-conforming segment: switch
     /// to the TSS stack of the target level, push the old SS:ESP, copy the
     /// gate's parameters from the old stack, push the return CS:EIP.
-    func callThroughGateToInnerLevel(_ target: UInt16, _ code: Descriptor, offset: UInt32, gate: Descriptor,
-                                      size: Int, returnCS: UInt32, returnIP: UInt32) throws(Fault) {
+    func callThroughGateToInnerLevel(_ target: UInt16, _ code: Descriptor, offset: UInt64, gate: Descriptor,
+                                      size: Int, returnCS: UInt64, returnIP: UInt64) throws(Fault) {
         let level = code.dpl
         let (newSS, newSP) = try innerStack(level: level)
         let oldSS = segments[SegmentIndex.ss], oldSP = stackPointer
         let count = gate.gateParameterCount
-        var parameters: [UInt32] = []
+        var parameters: [UInt64] = []
         parameters.reserveCapacity(count)
         for k in 0..<count {
-            let at = (oldSP &+ UInt32(k * size)) & stackMask()
+            let at = (oldSP &+ UInt64(k * size)) & stackMask()
             parameters.append(try readMemory(segment: SegmentIndex.ss, offset: at, size: size))
         }
         let oldCPL = cpl
         do throws(Fault) {
             try switchToInnerStack(newSS, newSP, level: level)
-            try push(UInt32(oldSS.selector), size: size)
+            try push(UInt64(oldSS.selector), size: size)
             try push(oldSP, size: size)
             for p in parameters.reversed() { try push(p, size: size) }
             try push(returnCS, size: size)
@@ -185,18 +204,21 @@ extension CPU {
     }
 
     /// RETF in protected mode, to the same or an outer privilege level.
-    func protectedReturnFar(size: Int, release: UInt32) throws(Fault) {
+    func protectedReturnFar(size: Int, release: UInt64) throws(Fault) {
         let offset = try peek(size: size)
-        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
+        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt64(size)))
         let d = try checkReturnCodeSegment(selector)
-        let target = size == 2 ? offset & 0xFFFF : offset
+        let target = offset & CPU.mask(size)
         if Int(selector & 3) == cpl {
+            // The stack is popped with the stack size before the return (64-bit
+            // when leaving 64-bit mode for compatibility mode).
+            let sp = (stackPointer &+ UInt64(2 * size) &+ release) & stackMask()
             try loadCodeSegment(selector, d, offset: target, level: cpl)
-            setStackPointer((stackPointer &+ UInt32(2 * size) &+ release) & stackMask())
+            setStackPointer(sp)
             return
         }
         // The caller's SS:ESP sit above the return address and the parameters.
-        let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt32(2 * size) &+ release)
+        let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt64(2 * size) &+ release)
         setStackPointer(newSP &+ release)
         invalidateDataSegmentsForOuterLevel()
     }
@@ -217,13 +239,19 @@ extension CPU {
     /// RETF or IRET to an outer level: checks the outer SS found `depth` bytes
     /// above the stack top, loads CS and SS, and returns the outer ESP (the
     /// caller sets it, as the two instructions size it differently).
-    func returnToOuterLevel(_ selector: UInt16, _ d: Descriptor, offset: UInt32, size: Int, depth: UInt32) throws(Fault) -> UInt32 {
+    func returnToOuterLevel(_ selector: UInt16, _ d: Descriptor, offset: UInt64, size: Int, depth: UInt64) throws(Fault) -> UInt64 {
         let rpl = Int(selector & 3)
         let newSP = try peek(size: size, depth: depth)
-        let newSS = UInt16(truncatingIfNeeded: try peek(size: size, depth: depth &+ UInt32(size)))
-        if offset > d.limit { throw Fault.gp() }
+        let newSS = UInt16(truncatingIfNeeded: try peek(size: size, depth: depth &+ UInt64(size)))
+        try checkCodeOffset(selector, d, offset: offset)
         let ssCode = UInt32(newSS & 0xFFFC)
-        if newSS & 0xFFFC == 0 { throw Fault.gp() }
+        if newSS & 0xFFFC == 0 {
+            // Only a return to 64-bit code below ring 3 may leave SS null (SDM Vol. 2 IRET, RET).
+            guard longMode && d.long && rpl < 3 else { throw Fault.gp() }
+            try loadCodeSegment(selector, d, offset: offset, level: rpl)
+            segments[SegmentIndex.ss] = SegmentRegister(selector: newSS, base: 0, limit: 0, attributes: 0)
+            return newSP
+        }
         let ssd = try readDescriptor(newSS)
         guard Int(newSS & 3) == rpl, ssd.isData, ssd.readableOrWritable, ssd.dpl == rpl else { throw Fault.gp(ssCode) }
         guard ssd.present else { throw Fault.ss(ssCode) }

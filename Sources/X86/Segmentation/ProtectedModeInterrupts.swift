@@ -9,7 +9,8 @@ extension CPU {
         let entry = UInt32(vector) &* 8
         let idtCode = entry | 2 | ext
         if entry &+ 7 > UInt32(idtr.limit) { throw Fault.gp(idtCode) }
-        let gate = Descriptor(low: try readSupervisor(idtr.base &+ entry, size: 4), high: try readSupervisor(idtr.base &+ entry &+ 4, size: 4))
+        let gate = Descriptor(low: UInt32(truncatingIfNeeded: try readSupervisor(idtr.base &+ UInt64(entry), size: 4)),
+                              high: UInt32(truncatingIfNeeded: try readSupervisor(idtr.base &+ UInt64(entry) &+ 4, size: 4)))
         let size: Int // of the pushes; 0 marks a task gate
         switch gate.type {
         case Descriptor.SystemType.interruptGate16, Descriptor.SystemType.trapGate16: size = 2
@@ -33,9 +34,9 @@ extension CPU {
         if virtual8086Mode && (d.dpl != 0 || d.conformingOrExpandDown) { throw Fault.gp(targetCode) }
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: targetCode) }
         let offset = size == 2 ? gate.gateOffset & 0xFFFF : gate.gateOffset
-        if offset > d.limit { throw Fault.gp(ext) }
+        if offset > UInt64(d.limit) { throw Fault.gp(ext) }
 
-        let returnFlags = eflags, returnCS = UInt32(segments[SegmentIndex.cs].selector), returnIP = eip
+        let returnFlags = UInt64(eflags), returnCS = UInt64(segments[SegmentIndex.cs].selector), returnIP = rip
         let oldSS = segments[SegmentIndex.ss], oldSP = stackPointer, oldCPL = cpl
         let fromVirtual8086 = virtual8086Mode
         let level = d.conformingOrExpandDown ? cpl : d.dpl
@@ -46,16 +47,16 @@ extension CPU {
                 if fromVirtual8086 {
                     // The 8086 segment registers go on the ring-0 stack (SDM Vol. 3 Figure 20-5).
                     for s in [SegmentIndex.gs, SegmentIndex.fs, SegmentIndex.ds, SegmentIndex.es] {
-                        try push(UInt32(segments[s].selector), size: size)
+                        try push(UInt64(segments[s].selector), size: size)
                     }
                 }
-                try push(UInt32(oldSS.selector), size: size)
+                try push(UInt64(oldSS.selector), size: size)
                 try push(oldSP, size: size)
             }
             try push(returnFlags, size: size)
             try push(returnCS, size: size)
             try push(returnIP, size: size)
-            if let errorCode { try push(errorCode, size: size) }
+            if let errorCode { try push(UInt64(errorCode), size: size) }
             try loadCodeSegment(target, d, offset: offset, level: level)
         } catch {
             segments[SegmentIndex.ss] = oldSS
@@ -73,29 +74,32 @@ extension CPU {
         flags.bits &= ~cleared
     }
 
-    /// IRET in protected mode, to the same or an outer privilege level.
+    /// IRET in protected mode, to the same or an outer privilege level. In
+    /// IA-32e mode there are no task returns (NT set is #GP(0)), and from
+    /// 64-bit mode IRET always pops SS:RSP too (SDM Vol. 2 "IRET", IA-32e mode).
     func protectedModeInterruptReturn(size: Int) throws(Fault) {
         // NT: return to the task that called or interrupted this one.
         if flags.bits & LazyFlags.nt != 0 {
+            if longMode { throw Fault.gp() }
             try switchTask(to: UInt16(truncatingIfNeeded: try readSupervisor(tr.base, size: 2)), source: .interruptReturn)
             return
         }
         let offset = try peek(size: size)
-        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt32(size)))
-        let newFlags = try peek(size: size, depth: UInt32(2 * size))
-        if size == 4 && newFlags & LazyFlags.vm != 0 && cpl == 0 {
+        let selector = UInt16(truncatingIfNeeded: try peek(size: size, depth: UInt64(size)))
+        let newFlags = UInt32(truncatingIfNeeded: try peek(size: size, depth: UInt64(2 * size)))
+        if size == 4 && newFlags & LazyFlags.vm != 0 && cpl == 0 && !longMode {
             try returnToVirtual8086(ip: offset, cs: selector, flags: newFlags)
             return
         }
         let d = try checkReturnCodeSegment(selector)
-        let target = size == 2 ? offset & 0xFFFF : offset
+        let target = offset & CPU.mask(size)
         let oldCPL = cpl
-        if Int(selector & 3) == cpl {
+        if Int(selector & 3) == cpl && !mode64 {
             try loadCodeSegment(selector, d, offset: target, level: cpl)
-            setStackPointer((stackPointer &+ UInt32(3 * size)) & stackMask())
+            setStackPointer((stackPointer &+ UInt64(3 * size)) & stackMask())
         } else {
-            let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt32(3 * size))
-            setStackPointer(size == 2 ? (stackPointer & 0xFFFF_0000) | (newSP & 0xFFFF) : newSP)
+            let newSP = try returnToOuterLevel(selector, d, offset: target, size: size, depth: UInt64(3 * size))
+            setStackPointer(size == 2 ? (stackPointer & ~0xFFFF) | (newSP & 0xFFFF) : newSP)
         }
         loadFlagsAtPrivilege(newFlags, size: size, privilege: oldCPL, allowRF: true)
         if cpl != oldCPL { invalidateDataSegmentsForOuterLevel() }
@@ -116,17 +120,17 @@ extension CPU {
 
     /// IRETD at CPL 0 to an image with VM set: the frame continues with ESP, SS,
     /// ES, DS, FS and GS, all loaded as 8086 segments (SDM Vol. 2 IRET, "RETURN-TO-VIRTUAL-8086-MODE").
-    func returnToVirtual8086(ip: UInt32, cs: UInt16, flags newFlags: UInt32) throws(Fault) {
-        var values = [UInt32](repeating: 0, count: 6)
-        for k in 0..<6 { values[k] = try peek(size: 4, depth: UInt32(12 + 4 * k)) }
+    func returnToVirtual8086(ip: UInt64, cs: UInt16, flags newFlags: UInt32) throws(Fault) {
+        var values = [UInt64](repeating: 0, count: 6)
+        for k in 0..<6 { values[k] = try peek(size: 4, depth: UInt64(12 + 4 * k)) }
         eflags = newFlags | 2
         cpl = 3
         let selectors = [values[2], values[1], values[3], values[4], values[5]].map { UInt16(truncatingIfNeeded: $0) }
         for (s, selector) in zip([SegmentIndex.es, SegmentIndex.ss, SegmentIndex.ds, SegmentIndex.fs, SegmentIndex.gs], selectors) {
-            segments[s] = SegmentRegister(selector: selector, base: UInt32(selector) << 4, limit: 0xFFFF, attributes: 0xF3)
+            segments[s] = SegmentRegister(selector: selector, base: UInt64(selector) << 4, limit: 0xFFFF, attributes: 0xF3)
         }
-        segments[SegmentIndex.cs] = SegmentRegister(selector: cs, base: UInt32(cs) << 4, limit: 0xFFFF, attributes: 0xFB)
-        set32(Reg.esp, values[0])
-        eip = ip & 0xFFFF
+        segments[SegmentIndex.cs] = SegmentRegister(selector: cs, base: UInt64(cs) << 4, limit: 0xFFFF, attributes: 0xFB)
+        set32(Reg.esp, UInt32(truncatingIfNeeded: values[0]))
+        rip = ip & 0xFFFF
     }
 }

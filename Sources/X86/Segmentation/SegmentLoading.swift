@@ -10,21 +10,27 @@ extension CPU {
     /// the selector as error code.
     func readDescriptor(_ selector: UInt16, vector: UInt8 = Fault.generalProtection) throws(Fault) -> Descriptor {
         let (base, limit) = try descriptorTable(selector, vector: vector)
-        let index = UInt32(selector & 0xFFF8)
+        let index = UInt64(selector & 0xFFF8)
         if index &+ 7 > limit { throw Fault(vector, errorCode: UInt32(selector & 0xFFFC)) }
-        let low = try readSupervisor(base &+ index, size: 4)
-        let high = try readSupervisor(base &+ index &+ 4, size: 4)
-        return Descriptor(low: low, high: high)
+        let low = UInt32(truncatingIfNeeded: try readSupervisor(base &+ index, size: 4))
+        let high = UInt32(truncatingIfNeeded: try readSupervisor(base &+ index &+ 4, size: 4))
+        var d = Descriptor(low: low, high: high)
+        // In IA-32e mode a system descriptor continues with a second 8 bytes.
+        if longMode && !d.isCodeOrData {
+            if index &+ 15 > limit { throw Fault(vector, errorCode: UInt32(selector & 0xFFFC)) }
+            d.upper = try readSupervisor(base &+ index &+ 8, size: 8)
+        }
+        return d
     }
 
     /// Base and limit of the table a selector's TI bit picks.
-    @inline(__always) func descriptorTable(_ selector: UInt16, vector: UInt8) throws(Fault) -> (UInt32, UInt32) {
-        guard selector & 4 != 0 else { return (gdtr.base, UInt32(gdtr.limit)) }
+    @inline(__always) func descriptorTable(_ selector: UInt16, vector: UInt8) throws(Fault) -> (UInt64, UInt64) {
+        guard selector & 4 != 0 else { return (gdtr.base, UInt64(gdtr.limit)) }
         // An LDT reference with no usable LDT loaded.
         if ldtr.selector & 0xFFFC == 0 || ldtr.attributes & 0x80 == 0 {
             throw Fault(vector, errorCode: UInt32(selector & 0xFFFC))
         }
-        return (ldtr.base, ldtr.limit)
+        return (ldtr.base, UInt64(ldtr.limit))
     }
 
     /// Sets the accessed bit (type bit 0) of a code or data descriptor in memory,
@@ -32,7 +38,7 @@ extension CPU {
     func markAccessed(_ selector: UInt16, _ d: Descriptor) throws(Fault) {
         guard d.isCodeOrData, d.type & 1 == 0 else { return }
         let (base, _) = try descriptorTable(selector, vector: Fault.generalProtection)
-        try writeSupervisor(base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, d.high | 0x100)
+        try writeSupervisor(base &+ UInt64(selector & 0xFFF8) &+ 4, size: 4, UInt64(d.high | 0x100))
     }
 
     /// Loads ES, SS, DS, FS or GS (CS goes through the far-transfer paths).
@@ -40,11 +46,11 @@ extension CPU {
         if s == SegmentIndex.cs { throw Fault.ud }
         if !protectedMode {
             segments[s].selector = selector
-            segments[s].base = UInt32(selector) << 4
+            segments[s].base = UInt64(selector) << 4
             // A real-mode load makes the segment usable again after protected mode.
             segments[s].attributes |= 0x80
         } else if virtual8086Mode {
-            segments[s] = SegmentRegister(selector: selector, base: UInt32(selector) << 4, limit: 0xFFFF, attributes: 0xF3)
+            segments[s] = SegmentRegister(selector: selector, base: UInt64(selector) << 4, limit: 0xFFFF, attributes: 0xF3)
         } else if s == SegmentIndex.ss {
             try loadStackSegment(selector, cpl: cpl)
         } else {
@@ -76,10 +82,16 @@ extension CPU {
         segments[s].attributes |= 1
     }
 
-    /// SS in protected mode: a present, writable data segment with RPL = DPL = `cpl`.
+    /// SS in protected mode: a present, writable data segment with RPL = DPL =
+    /// `cpl`. 64-bit mode also takes a null selector below CPL 3 (SDM Vol. 2
+    /// MOV, "IF SS is loaded"), which leaves SS unusable outside 64-bit mode.
     func loadStackSegment(_ selector: UInt16, cpl level: Int) throws(Fault) {
         let code = UInt32(selector & 0xFFFC)
-        if selector & 0xFFFC == 0 { throw Fault.gp(0) }
+        if selector & 0xFFFC == 0 {
+            guard mode64 && level < 3 && Int(selector & 3) == level else { throw Fault.gp(0) }
+            segments[SegmentIndex.ss] = SegmentRegister(selector: selector, base: 0, limit: 0, attributes: 0)
+            return
+        }
         let d = try readDescriptor(selector)
         guard Int(selector & 3) == level, d.isData, d.readableOrWritable, d.dpl == level else { throw Fault.gp(code) }
         guard d.present else { throw Fault(Fault.stackFault, errorCode: code) }

@@ -5,16 +5,16 @@ extension CPU {
     /// Group 6 (0F 00): SLDT, STR, LLDT, LTR, VERR, VERW.
     func group6(_ i: DecodedInstruction) throws(Fault) {
         guard selectorMode else { throw Fault.ud }
-        switch i.reg {
+        switch i.regField {
         case 0, 1:
-            let selector = UInt32(i.reg == 0 ? ldtr.selector : tr.selector)
+            let selector = UInt64(i.regField == 0 ? ldtr.selector : tr.selector)
             // A register destination with a 32-bit operand size gets the selector zero-extended.
             if i.registerForm { setReg(i.rm, size: i.operandSize, selector) } else { try writeRM(i, size: 2, selector) }
         case 2: try loadLocalDescriptorTable(UInt16(truncatingIfNeeded: try readRM(i, size: 2)))
         case 3: try loadTaskRegister(UInt16(truncatingIfNeeded: try readRM(i, size: 2)))
         case 4, 5:
             let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
-            let ok = try verify(selector, write: i.reg == 5)
+            let ok = try verify(selector, write: i.regField == 5)
             flags.setStatus(LazyFlags.zf, ok ? LazyFlags.zf : 0)
         default: throw Fault.ud
         }
@@ -42,11 +42,12 @@ extension CPU {
         if selector & 0xFFFC == 0 { throw Fault.gp() }
         if selector & 4 != 0 { throw Fault.gp(code) }
         let d = try readDescriptor(selector)
-        let available = d.type == Descriptor.SystemType.availableTSS16 || d.type == Descriptor.SystemType.availableTSS32
+        // IA-32e mode knows only the 64-bit TSS (type 9).
+        let available = d.type == Descriptor.SystemType.availableTSS32 || (d.type == Descriptor.SystemType.availableTSS16 && !longMode)
         guard !d.isCodeOrData, available else { throw Fault.gp(code) }
         guard d.present else { throw Fault(Fault.segmentNotPresent, errorCode: code) }
-        let busy = Descriptor(low: d.low, high: d.high | 0x200)
-        try writeSupervisor(gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4, size: 4, busy.high)
+        let busy = Descriptor(low: d.low, high: d.high | 0x200, upper: d.upper)
+        try writeSupervisor(gdtr.base &+ UInt64(selector & 0xFFF8) &+ 4, size: 4, UInt64(busy.high))
         tr = busy.segment(selector: selector)
     }
 
@@ -82,7 +83,7 @@ extension CPU {
             flags.setStatus(LazyFlags.zf, 0)
             return
         }
-        setReg(i.reg, size: i.operandSize, d.high & (i.operandSize == 4 ? 0x00FF_FF00 : 0xFF00))
+        setReg(i.reg, size: i.operandSize, UInt64(d.high & (i.operandSize == 2 ? 0xFF00 : 0x00FF_FF00)))
         flags.setStatus(LazyFlags.zf, LazyFlags.zf)
     }
 
@@ -96,7 +97,7 @@ extension CPU {
             flags.setStatus(LazyFlags.zf, 0)
             return
         }
-        setReg(i.reg, size: i.operandSize, d.limit & CPU.mask(i.operandSize))
+        setReg(i.reg, size: i.operandSize, UInt64(d.limit) & CPU.mask(i.operandSize))
         flags.setStatus(LazyFlags.zf, LazyFlags.zf)
     }
 
@@ -108,7 +109,7 @@ extension CPU {
         try modifyRM(i, size: 2) { d in
             guard UInt16(d & 3) < source else { return nil }
             changed = true
-            return (d & ~3) | UInt32(source)
+            return (d & ~3) | UInt64(source)
         }
         flags.setStatus(LazyFlags.zf, changed ? LazyFlags.zf : 0)
     }

@@ -9,12 +9,12 @@ extension CPU {
     private struct TSSLayout {
         let wide: Bool
         var word: Int { wide ? 4 : 2 }
-        var ip: UInt32 { wide ? 0x20 : 0x0E }
-        var flags: UInt32 { wide ? 0x24 : 0x10 }
-        var registers: UInt32 { wide ? 0x28 : 0x12 }
-        var segments: UInt32 { wide ? 0x48 : 0x22 }
-        var segmentStride: UInt32 { wide ? 4 : 2 }
-        var ldt: UInt32 { wide ? 0x60 : 0x2A }
+        var ip: UInt64 { wide ? 0x20 : 0x0E }
+        var flags: UInt64 { wide ? 0x24 : 0x10 }
+        var registers: UInt64 { wide ? 0x28 : 0x12 }
+        var segments: UInt64 { wide ? 0x48 : 0x22 }
+        var segmentStride: UInt64 { wide ? 4 : 2 }
+        var ldt: UInt64 { wide ? 0x60 : 0x2A }
         var minimumLimit: UInt32 { wide ? 0x67 : 0x2B }
     }
 
@@ -38,27 +38,29 @@ extension CPU {
         // Save the outgoing task (its EIP is the instruction after the switch).
         var outgoingFlags = eflags
         if source == .interruptReturn { outgoingFlags &= ~LazyFlags.nt }
-        try writeSupervisor(tr.base &+ old.ip, size: old.word, eip)
-        try writeSupervisor(tr.base &+ old.flags, size: old.word, outgoingFlags)
+        try writeSupervisor(tr.base &+ old.ip, size: old.word, rip)
+        try writeSupervisor(tr.base &+ old.flags, size: old.word, UInt64(outgoingFlags))
         for r in 0..<8 {
-            try writeSupervisor(tr.base &+ old.registers &+ UInt32(r * old.word), size: old.word, get32(r))
+            try writeSupervisor(tr.base &+ old.registers &+ UInt64(r * old.word), size: old.word, UInt64(get32(r)))
         }
         for s in 0..<(old.wide ? 6 : 4) {
-            try writeSupervisor(tr.base &+ old.segments &+ UInt32(s) &* old.segmentStride, size: 2, UInt32(segments[s].selector))
+            try writeSupervisor(tr.base &+ old.segments &+ UInt64(s) &* old.segmentStride, size: 2, UInt64(segments[s].selector))
         }
         if source == .jump || source == .interruptReturn {
             try setBusy(tr.selector, false)
         }
 
         // Read the incoming task.
-        var newFlags = try readSupervisor(newBase &+ new.flags, size: new.word)
+        var newFlags = UInt32(truncatingIfNeeded: try readSupervisor(newBase &+ new.flags, size: new.word))
         if !new.wide { newFlags = (eflags & 0xFFFF_0000) | newFlags }
         let newIP = try readSupervisor(newBase &+ new.ip, size: new.word)
         var registers = [UInt32](repeating: 0, count: 8)
-        for r in 0..<8 { registers[r] = try readSupervisor(newBase &+ new.registers &+ UInt32(r * new.word), size: new.word) }
+        for r in 0..<8 {
+            registers[r] = UInt32(truncatingIfNeeded: try readSupervisor(newBase &+ new.registers &+ UInt64(r * new.word), size: new.word))
+        }
         var selectors = [UInt16](repeating: 0, count: 6)
         for s in 0..<(new.wide ? 6 : 4) {
-            selectors[s] = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.segments &+ UInt32(s) &* new.segmentStride, size: 2))
+            selectors[s] = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.segments &+ UInt64(s) &* new.segmentStride, size: 2))
         }
         let ldtSelector = UInt16(truncatingIfNeeded: try readSupervisor(newBase &+ new.ldt, size: 2))
         let newCR3 = new.wide ? try readSupervisor(newBase &+ 0x1C, size: 4) : cr3
@@ -66,7 +68,7 @@ extension CPU {
         let debugTrap = new.wide ? try readSupervisor(newBase &+ 0x64, size: 2) & 1 != 0 : false
 
         if source == .call || source == .interrupt {
-            try writeSupervisor(newBase, size: 2, UInt32(tr.selector))
+            try writeSupervisor(newBase, size: 2, UInt64(tr.selector))
             newFlags |= LazyFlags.nt
         }
         if source != .interruptReturn { try setBusy(selector, true) }
@@ -81,17 +83,17 @@ extension CPU {
             cr3 = newCR3
         }
         eflags = newFlags | 2
-        eip = new.wide ? newIP : newIP & 0xFFFF
+        rip = new.wide ? newIP : newIP & 0xFFFF
         debugTaskSwitch(trap: debugTrap)
         for r in 0..<8 {
             if new.wide { set32(r, registers[r]) } else { set16(r, UInt16(truncatingIfNeeded: registers[r])) }
         }
         try loadTaskSegments(selectors, ldt: ldtSelector)
-        if let errorCode { try push(errorCode, size: new.word) }
+        if let errorCode { try push(UInt64(errorCode), size: new.word) }
     }
 
     private func setBusy(_ selector: UInt16, _ busy: Bool) throws(Fault) {
-        let at = gdtr.base &+ UInt32(selector & 0xFFF8) &+ 4
+        let at = gdtr.base &+ UInt64(selector & 0xFFF8) &+ 4
         let high = try readSupervisor(at, size: 4)
         try writeSupervisor(at, size: 4, busy ? high | 0x200 : high & ~0x200)
     }
@@ -102,7 +104,7 @@ extension CPU {
         if virtual8086Mode {
             ldtr = SegmentRegister(selector: ldt, base: 0, limit: 0, attributes: 0)
             for s in 0..<6 {
-                segments[s] = SegmentRegister(selector: selectors[s], base: UInt32(selectors[s]) << 4, limit: 0xFFFF, attributes: 0xF3)
+                segments[s] = SegmentRegister(selector: selectors[s], base: UInt64(selectors[s]) << 4, limit: 0xFFFF, attributes: 0xF3)
             }
             segments[SegmentIndex.cs].attributes = 0xFB
             cpl = 3

@@ -41,7 +41,7 @@ extension CPU {
         guard size == 2, cr4 & CPU.cr4VME != 0 else { throw Fault.gp() }
         var image = eflags & 0xFFFF & ~LazyFlags.intf
         if flags.bits & CPU.vif != 0 { image |= LazyFlags.intf }
-        try push(image | LazyFlags.iopl, size: 2)
+        try push(UInt64(image | LazyFlags.iopl), size: 2)
     }
 
     /// The FLAGS image of a 16-bit POPF or IRET under VME: IF goes to VIF, IOPL
@@ -56,7 +56,7 @@ extension CPU {
     func popFlagsChecked(size: Int) throws(Fault) {
         guard virtual8086Mode && iopl < 3 else { try popFlags(size: size); return }
         guard size == 2, cr4 & CPU.cr4VME != 0 else { throw Fault.gp() }
-        let image = try peek(size: 2)
+        let image = UInt32(truncatingIfNeeded: try peek(size: 2))
         try loadVirtualFlags(image)
         setStackPointer((stackPointer &+ 2) & stackMask())
     }
@@ -66,7 +66,7 @@ extension CPU {
         guard size == 2, cr4 & CPU.cr4VME != 0 else { throw Fault.gp() }
         let ip = try peek(size: 2)
         let cs = UInt16(truncatingIfNeeded: try peek(size: 2, depth: 2))
-        let image = try peek(size: 2, depth: 4)
+        let image = UInt32(truncatingIfNeeded: try peek(size: 2, depth: 4))
         try loadVirtualFlags(image)
         try loadCodeSegment(selector: cs, offset: ip)
         setStackPointer((stackPointer &+ 6) & stackMask())
@@ -89,15 +89,15 @@ extension CPU {
     private func redirectionBitSet(_ vector: UInt8) throws(Fault) -> Bool {
         guard tr.attributes & 0x8 != 0, tr.limit >= 0x67 else { throw Fault.gp() }
         let mapBase = try readSupervisor(tr.base &+ 0x66, size: 2)
-        let offset = mapBase &- 32 &+ UInt32(vector >> 3)
-        if offset > tr.limit || mapBase < 32 { throw Fault.gp() }
-        return try readSupervisor(tr.base &+ offset, size: 1) >> UInt32(vector & 7) & 1 != 0
+        let offset = mapBase &- 32 &+ UInt64(vector >> 3)
+        if offset > UInt64(tr.limit) || mapBase < 32 { throw Fault.gp() }
+        return try readSupervisor(tr.base &+ offset, size: 1) >> UInt64(vector & 7) & 1 != 0
     }
 
     /// An 8086-style interrupt inside the virtual-8086 task: FLAGS (with VIF as
     /// IF and IOPL as 3 when IOPL < 3), CS and IP pushed; TF and IF or VIF cleared.
     private func redirectThroughIVT(_ vector: UInt8) throws(Fault) {
-        let entry = UInt32(vector) &* 4
+        let entry = UInt64(vector) &* 4
         let offset = try readLinear16(entry)
         let selector = try readLinear16(entry &+ 2)
         var image = eflags & 0xFFFF
@@ -105,14 +105,14 @@ extension CPU {
             image = (image & ~LazyFlags.intf) | (flags.bits & CPU.vif != 0 ? LazyFlags.intf : 0) | LazyFlags.iopl
         }
         let sp = stackPointer
-        for k: UInt32 in 1...3 {
+        for k: UInt64 in 1...3 {
             _ = try linearForWrite(segment: SegmentIndex.ss, offset: (sp &- 2 &* k) & stackMask(), size: 2)
         }
-        try push(image, size: 2)
-        try push(UInt32(segments[SegmentIndex.cs].selector), size: 2)
-        try push(eip & 0xFFFF, size: 2)
+        try push(UInt64(image), size: 2)
+        try push(UInt64(segments[SegmentIndex.cs].selector), size: 2)
+        try push(rip & 0xFFFF, size: 2)
         flags.bits &= ~LazyFlags.tf
         if iopl < 3 { flags.bits &= ~CPU.vif } else { flags.bits &= ~LazyFlags.intf }
-        try loadCodeSegment(selector: selector, offset: UInt32(offset))
+        try loadCodeSegment(selector: selector, offset: UInt64(offset))
     }
 }

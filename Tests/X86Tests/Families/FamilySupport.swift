@@ -170,7 +170,7 @@ final class FamRig {
     }
 
     func setSegment(_ s: Int, _ selector: UInt16, attributes: UInt16 = 0x93) {
-        cpu.segments[s] = SegmentRegister(selector: selector, base: UInt32(selector) << 4, limit: 0xFFFF, attributes: attributes)
+        cpu.segments[s] = SegmentRegister(selector: selector, base: UInt64(selector) << 4, limit: 0xFFFF, attributes: attributes)
     }
 
     func selector(_ s: Int) -> UInt16 { cpu.segments[s].selector }
@@ -185,7 +185,7 @@ final class FamRig {
     func reg(_ r: Int) -> UInt32 { cpu.get32(r) }
 
     /// Linear address of segment register `s` (by its current base) plus `offset`.
-    func linear(_ s: Int, _ offset: UInt32) -> Int { Int(cpu.segments[s].base &+ offset) }
+    func linear(_ s: Int, _ offset: UInt32) -> Int { Int(cpu.segments[s].base &+ UInt64(offset)) }
 
     func poke(_ s: Int, _ offset: UInt32, _ bytes: [UInt8]) { bus.load(bytes, at: linear(s, offset)) }
     func poke16(_ s: Int, _ offset: UInt32, _ v: UInt16) { poke(s, offset, [UInt8(v & 0xFF), UInt8(v >> 8)]) }

@@ -69,7 +69,7 @@ final class SegmentFamilyTests: XCTestCase {
             XCTAssertEqual(rig.cpu.eip, UInt32(c.code.count), "\(c.name): IP")
             if let (s, sel) = c.segment {
                 XCTAssertEqual(rig.cpu.segments[s].selector, sel, "\(c.name): selector")
-                XCTAssertEqual(rig.cpu.segments[s].base, UInt32(sel) << 4, "\(c.name): base")
+                XCTAssertEqual(rig.cpu.segments[s].base, UInt64(sel) << 4, "\(c.name): base")
                 XCTAssertEqual(rig.cpu.segments[s].limit, limitsBefore[s], "\(c.name): limit kept")
             }
             for (r, v) in c.regs { XCTAssertEqual(rig.reg(r), v, "\(c.name): register \(r)") }

@@ -53,7 +53,7 @@ final class StackFamilyTests: XCTestCase {
         }, check: { r, n in
             for (s, v) in [(SegmentIndex.es, UInt16(0x1111)), (SegmentIndex.ds, 0x2222), (SegmentIndex.fs, 0x3333), (SegmentIndex.gs, 0x4444)] {
                 XCTAssertEqual(r.cpu.segments[s].selector, v, "\(n): selector \(s)")
-                XCTAssertEqual(r.cpu.segments[s].base, UInt32(v) << 4, "\(n): base \(s)")
+                XCTAssertEqual(r.cpu.segments[s].base, UInt64(v) << 4, "\(n): base \(s)")
             }
             XCTAssertEqual(r.reg(Reg.esp), 0x1000, "\(n): SP")
         }),
@@ -105,7 +105,7 @@ final class StackFamilyTests: XCTestCase {
             XCTAssertEqual(r.reg(Reg.esp), 0xFF0, "\(n): SP")
         }),
         Case(name: "popa skips SP", code: [0x61], setup: { r in
-            for (k, v) in [UInt16(8), 7, 6, 0xDEAD, 4, 3, 2, 1].enumerated() { r.poke16(ss, 0xFF0 + 2 * UInt32(k), v) }
+            for (k, v) in ([8, 7, 6, 0xDEAD, 4, 3, 2, 1] as [UInt16]).enumerated() { r.poke16(ss, 0xFF0 + 2 * UInt32(k), v) }
             r.set([Reg.esp: 0xFF0, Reg.eax: 0xFFFF_0000])
         }, check: { r, n in
             XCTAssertEqual([Reg.eax, Reg.ecx, Reg.edx, Reg.ebx, Reg.ebp, Reg.esi, Reg.edi].map { r.reg($0) & 0xFFFF }, [1, 2, 3, 4, 6, 7, 8], n)

@@ -108,11 +108,11 @@ final class PagedHarness {
             let user = page * 0x1000 >= PagedHarness.code ? u : 0
             put32(PagedHarness.lowTable + page * 4, UInt32(page * 0x1000) | p | w | user)
         }
-        cpu.gdtr = DescriptorTableRegister(base: UInt32(PagedHarness.gdt), limit: 5 * 8 - 1)
-        cpu.idtr = DescriptorTableRegister(base: UInt32(PagedHarness.idt), limit: 256 * 8 - 1)
-        cpu.tr = SegmentRegister(selector: 0x28, base: UInt32(PagedHarness.tss), limit: 0x67, attributes: 0x8B)
+        cpu.gdtr = DescriptorTableRegister(base: UInt64(PagedHarness.gdt), limit: 5 * 8 - 1)
+        cpu.idtr = DescriptorTableRegister(base: UInt64(PagedHarness.idt), limit: 256 * 8 - 1)
+        cpu.tr = SegmentRegister(selector: 0x28, base: UInt64(PagedHarness.tss), limit: 0x67, attributes: 0x8B)
         cpu.cr0 = 0x8001_0011   // PG, WP, ET, PE
-        cpu.cr3 = UInt32(PagedHarness.directory)
+        cpu.cr3 = UInt64(PagedHarness.directory)
         try! cpu.memory.setPaging(cr0: cpu.cr0, cr3: cpu.cr3, cr4: 0, nxe: false)
     }
 
@@ -151,7 +151,7 @@ final class PagedHarness {
             }
             let linear = PagedRegion.base + UInt32(k * 0x1000)
             bus.ram.storeBytes(of: entry, toByteOffset: PagedHarness.regionTable + Int(linear >> 12 & 0x3FF) * 4, as: UInt32.self)
-            cpu.memory.invalidatePage(linear)
+            cpu.memory.invalidatePage(UInt64(linear))
         }
     }
 
@@ -182,7 +182,7 @@ final class PagedHarness {
             outcome.fault = vector
             outcome.eflags = bus.ram.load(fromByteOffset: frame + 8, as: UInt32.self)
             outcome.registers[Reg.esp] = bus.ram.load(fromByteOffset: frame + 12, as: UInt32.self)
-            outcome.cr2 = cpu.cr2
+            outcome.cr2 = UInt32(truncatingIfNeeded: cpu.cr2)
         }
         return outcome
     }

@@ -27,7 +27,7 @@ final class RealModeHarness {
     /// state after it, or the exception vector (with the state before it) if it faulted.
     func step(code: [UInt8], state: RealModeState) -> (state: RealModeState, fault: UInt8?) {
         bus.load(code + [0xF4], at: Int(RealModeHarness.codeSegment) * 16)
-        cpu.segments[SegmentIndex.cs] = SegmentRegister(selector: RealModeHarness.codeSegment, base: UInt32(RealModeHarness.codeSegment) << 4, limit: 0xFFFF, attributes: 0x9B)
+        cpu.segments[SegmentIndex.cs] = SegmentRegister(selector: RealModeHarness.codeSegment, base: UInt64(RealModeHarness.codeSegment) << 4, limit: 0xFFFF, attributes: 0x9B)
         for s in [SegmentIndex.ds, SegmentIndex.es, SegmentIndex.ss, SegmentIndex.fs, SegmentIndex.gs] {
             cpu.segments[s] = SegmentRegister(selector: 0, base: 0, limit: 0xFFFF, attributes: 0x93)
         }

@@ -32,3 +32,11 @@ final class TestBus: CPUBus {
     func portOut(_ port: UInt16, size: Int, value: UInt32) { outputs.append((port, size, value)) }
     func acknowledgeInterrupt() -> UInt8 { 0x08 }
 }
+
+extension CPU {
+    /// The low 32 bits of RIP, for the tests of 16- and 32-bit code.
+    var eip: UInt32 {
+        get { UInt32(truncatingIfNeeded: rip) }
+        set { rip = UInt64(newValue) }
+    }
+}
