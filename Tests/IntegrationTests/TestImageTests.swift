@@ -51,6 +51,19 @@ final class TestImageTests: XCTestCase {
         XCTAssertEqual((0..<8).map { machineA.cpu.get32($0) }, (0..<8).map { machineB.cpu.get32($0) })
     }
 
+    /// The long-mode ROM (issue 5) runs every check, including the ones QEMU
+    /// TCG skips with a NOTE (#SS for non-canonical stack references, the #GP
+    /// cases of IA-32e activation): real mode to protected mode to 64-bit mode,
+    /// 4-level paging with all three page sizes, #PF error codes, canonical
+    /// faults, SYSCALL/SYSRET from ring 3, compatibility mode and back, IST stacks.
+    func testLongModeROMPasses() throws {
+        let (summary, text, _) = try boot("TestImages/long/long-test.bin")
+        XCTAssertEqual(summary.reason, .debugExit(1), text)
+        XCTAssertTrue(text.contains("long-test: PASS (310 checks)"), text)
+        XCTAssertFalse(text.contains("FAIL"), text)
+        XCTAssertFalse(text.contains("NOTE"), text)
+    }
+
     /// Both ROMs run every check, including those QEMU TCG has to skip (VME,
     /// segment checks on memory accesses, ...): the counts Bochs reaches.
     func testProtectedModeAndPagingROMsPass() throws {
