@@ -13,8 +13,9 @@ public struct DecodedInstruction {
     /// disp8, disp16 or disp32 as encoded, sign-extended to 32 bits.
     public var displacement: UInt32 = 0
     @usableFromInline var extra: UInt32 = 0
-    /// Bits 0-7 `reg`, 8-15 `rm`, 16-23 the operand size, 24-31 the address size.
-    @usableFromInline var operands: UInt32 = 0x0402_0000
+    /// Bits 0-7 `reg`, 8-15 `rm`, 16-23 the operand size, 24-31 the address
+    /// size as the shift that makes `addressMask` (48, 32 or 0).
+    @usableFromInline var operands: UInt32 = 0x3002_0000
 
     /// 0x000-0x0FF: one-byte opcode map; 0x100-0x1FF: two-byte map (0F xx).
     @inline(__always) public var opcode: UInt16 {
@@ -113,12 +114,12 @@ public struct DecodedInstruction {
     }
     /// 2, 4 or 8 bytes: the address size from the mode and 67.
     @inline(__always) public var addressSize: Int {
-        get { Int(truncatingIfNeeded: operands >> 24) }
-        set { setOperandByte(3, newValue) }
+        get { (64 &- Int(truncatingIfNeeded: operands >> 24)) >> 3 }
+        set { setOperandByte(3, 64 &- newValue &* 8) }
     }
     @inline(__always) public var address32: Bool { addressSize == 4 }
     /// The mask that truncates an effective address to the address size.
-    @inline(__always) public var addressMask: UInt64 { UInt64.max >> UInt64(truncatingIfNeeded: (64 &- addressSize &* 8) & 63) }
+    @inline(__always) public var addressMask: UInt64 { UInt64.max >> UInt64(truncatingIfNeeded: operands >> 24 & 63) }
     /// The register operand of the ModR/M reg field, with REX.R; for byte
     /// operands a byte-register number (`CPU.get8`).
     @inline(__always) public var reg: Int {

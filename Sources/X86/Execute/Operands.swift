@@ -110,7 +110,7 @@ extension CPU {
         return try readLinear(try operandAddress(i, size: size), size: size)
     }
 
-    @inline(__always) func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt64) throws(Fault) {
+    @_transparent func writeRM(_ i: DecodedInstruction, size: Int, _ v: UInt64) throws(Fault) {
         if i.registerForm { setReg(i.rm, size: size, v); return }
         try writeLinear(try operandAddressForWrite(i, size: size), size: size, v)
     }
