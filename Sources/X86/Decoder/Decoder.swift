@@ -161,6 +161,8 @@ extension CPU {
         if long, let fixed = CPU.operandSizeIn64(opcode: opcode, regField: d.regField, sizePrefix: sizePrefix) {
             operandSize = fixed
         }
+        // I/O moves at most 32 bits: REX.W is ignored by IN, OUT, INS and OUTS.
+        if operandSize == 8 && CPU.isInputOutput(opcode) { operandSize = 4 }
         d.operandSize = operandSize
         d.size = opcode & 1 == 0 ? 1 : operandSize
 
@@ -205,6 +207,10 @@ extension CPU {
         if pos > 15 { d.prefixes |= DecodedInstruction.tooLong; pos = 15 }
         d.length = UInt8(pos)
         return d
+    }
+
+    static func isInputOutput(_ opcode: UInt16) -> Bool {
+        (0x6C...0x6F).contains(opcode) || (0xE4...0xE7).contains(opcode) || (0xEC...0xEF).contains(opcode)
     }
 
     /// The legacy prefixes (SDM Vol. 2 §2.1.1): a REX prefix followed by one of
