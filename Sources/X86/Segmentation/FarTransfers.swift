@@ -2,8 +2,8 @@
 /// Vol. 3 §5.8): direct transfers to conforming and non-conforming code
 /// segments, call gates (with a stack switch and parameter copy when a CALL goes
 /// to an inner privilege level), and returns to the same or an outer level. In
-/// IA-32e mode a code segment with L = 1 is 64-bit code, and gates and task
-/// switches are refused with #GP (this CPU has no 64-bit call gates).
+/// IA-32e mode a code segment with L = 1 is 64-bit code, call gates are the
+/// 64-bit ones of LongModeCallGates.swift, and there are no task switches.
 extension CPU {
     /// The privilege checks of a direct far JMP or CALL to a code segment.
     func checkDirectCodeSegment(_ selector: UInt16, _ d: Descriptor) throws(Fault) {
@@ -71,7 +71,10 @@ extension CPU {
             try loadCodeSegment(selector, d, offset: offset, level: cpl)
             return
         }
-        if longMode { throw Fault.gp(UInt32(selector & 0xFFFC)) }
+        if longMode {
+            try transferThroughLongModeGate(selector, d, call: nil)
+            return
+        }
         switch d.type {
         case Descriptor.SystemType.callGate16, Descriptor.SystemType.callGate32:
             let (target, code, targetOffset) = try callGateTarget(selector, d, forCall: false)
@@ -104,7 +107,10 @@ extension CPU {
             try loadCodeSegment(selector, d, offset: offset, level: cpl)
             return
         }
-        if longMode { throw Fault.gp(UInt32(selector & 0xFFFC)) }
+        if longMode {
+            try transferThroughLongModeGate(selector, d, call: (returnCS, returnIP))
+            return
+        }
         switch d.type {
         case Descriptor.SystemType.callGate16, Descriptor.SystemType.callGate32:
             let (target, code, targetOffset) = try callGateTarget(selector, d, forCall: true)
