@@ -101,9 +101,10 @@ extension CPU {
         setReg(i.reg, size: size, d)
     }
 
-    /// CMPXCHG (0F B0, B1). On a mismatch the destination is written back with
-    /// its own value (a locked read-modify-write always writes) and the
-    /// accumulator receives it.
+    /// CMPXCHG (0F B0, B1). On a mismatch a memory destination is written back
+    /// with its own value (a locked read-modify-write always writes), a register
+    /// destination is left alone (not even zero-extended), and the accumulator
+    /// receives the destination.
     func compareExchange(_ i: DecodedInstruction, size: Int) throws(Fault) {
         let acc = getReg(Reg.eax, size: size)
         let s = getReg(i.reg, size: size)
@@ -111,7 +112,7 @@ extension CPU {
         try modifyRM(i, size: size) { d in
             old = d
             _ = alu(7, acc, d, size: size)
-            return acc == d ? s : d
+            return acc == d ? s : i.registerForm ? nil : d
         }
         if acc != old { setReg(Reg.eax, size: size, old) }
     }

@@ -93,7 +93,9 @@ extension CPU {
         let left = i.opcode < 0x1A8
         let src = getReg(i.reg, size: size)
         try modifyRM(i, size: size) { (d: UInt64) -> UInt64? in
-            guard count != 0 else { return nil }
+            // A masked count of 0 changes no flags, but the destination is still
+            // written: a 32-bit register is zero-extended, as by a plain shift.
+            guard count != 0 else { return d }
             let bits = UInt64(size * 8), n = count
             let m = CPU.mask(size)
             let r: UInt64, cf: Bool
