@@ -52,6 +52,13 @@
  *       changeCount times u16 offset, u8 value: the region bytes that differ
  *       from before the instruction.
  *
+ * `native_runner --long` speaks the 64-bit protocol (hello "SPCL", version 1):
+ * instructions may carry REX prefixes and use all sixteen 64-bit registers but
+ * RSP, which `spc_run_insn64` never loads (its slot is passed through); the
+ * state block then is u64 regs[16] (RAX RCX RDX RBX RSP RBP RSI RDI R8..R15)
+ * followed by u32 eflags, in the request and in each step of the response
+ * (u8 fault, u64 regs[16], u32 eflags), otherwise as in the default mode.
+ *
  * `native_runner --selftest` runs a few hand-written cases and prints PASS/FAIL.
  */
 #define _GNU_SOURCE
@@ -126,6 +133,49 @@ __asm__(
 
 void spc_run_insn(struct state *s, const void *code);
 
+struct state64 {
+    uint64_t regs[16]; /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
+    uint32_t eflags;
+};
+
+/* The state and the code of the instruction spc_run_insn64 runs: globals,
+ * reached RIP-relative, since the instruction may use every register but RSP
+ * and so none can hold a pointer to them across it. */
+__attribute__((visibility("hidden"))) struct state64 spc_state64;
+__attribute__((visibility("hidden"))) const void *spc_code64;
+
+/* void spc_run_insn64(void): as spc_run_insn for spc_state64 and spc_code64,
+ * loading and storing all sixteen registers but RSP in full. */
+#define S64(offset) "spc_state64+" #offset "(%rip)"
+#define LOAD64(offset, reg) "    mov " S64(offset) ", %" #reg "\n"
+#define STORE64(offset, reg) "    mov %" #reg ", " S64(offset) "\n"
+__asm__(
+    ".text\n"
+    ".globl spc_run_insn64\n"
+    ".hidden spc_run_insn64\n"
+    ".type spc_run_insn64,@function\n"
+    "spc_run_insn64:\n"
+    "    push %rbx\n    push %rbp\n    push %r12\n    push %r13\n    push %r14\n    push %r15\n"
+    "    mov " S64(128) ", %eax\n"
+    "    push %rax\n"
+    "    popfq\n"
+    LOAD64(0, rax) LOAD64(8, rcx) LOAD64(16, rdx) LOAD64(24, rbx) LOAD64(40, rbp) LOAD64(48, rsi) LOAD64(56, rdi)
+    LOAD64(64, r8) LOAD64(72, r9) LOAD64(80, r10) LOAD64(88, r11)
+    LOAD64(96, r12) LOAD64(104, r13) LOAD64(112, r14) LOAD64(120, r15)
+    "    call *spc_code64(%rip)\n"
+    STORE64(0, rax) STORE64(8, rcx) STORE64(16, rdx) STORE64(24, rbx) STORE64(40, rbp) STORE64(48, rsi) STORE64(56, rdi)
+    STORE64(64, r8) STORE64(72, r9) STORE64(80, r10) STORE64(88, r11)
+    STORE64(96, r12) STORE64(104, r13) STORE64(112, r14) STORE64(120, r15)
+    "    pushfq\n"
+    "    pop %rax\n"
+    "    mov %eax, " S64(128) "\n"
+    "    cld\n"
+    "    pop %r15\n    pop %r14\n    pop %r13\n    pop %r12\n    pop %rbp\n    pop %rbx\n"
+    "    ret\n"
+    ".size spc_run_insn64, .-spc_run_insn64\n");
+
+void spc_run_insn64(void);
+
 static uint8_t *code_page;
 static int code_page_rwx; /* 0: the page is toggled RW <-> RX around each write */
 static sigjmp_buf fault_env;
@@ -174,12 +224,16 @@ static void setup(void) {
 
 /* Runs one instruction on *s; returns NO_FAULT or the vector (then *s is
  * unchanged and last_fault describes the fault). */
-static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
+static void place_code(const uint8_t *bytes, unsigned len) {
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_WRITE);
     memset(code_page, 0xCC, 64);
     memcpy(code_page, bytes, len);
     code_page[len] = 0xC3; /* RET */
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_EXEC);
+}
+
+static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
+    place_code(bytes, len);
     static struct state work; /* static: must survive the siglongjmp */
     work = *s;
     if (sigsetjmp(fault_env, 1) != 0) return last_fault.vector;
@@ -187,6 +241,19 @@ static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
     spc_run_insn(&work, code_page);
     fault_armed = 0;
     *s = work;
+    return NO_FAULT;
+}
+
+/* As run_one, for the 64-bit state. */
+static int run_one64(struct state64 *s, const uint8_t *bytes, unsigned len) {
+    place_code(bytes, len);
+    spc_state64 = *s;
+    spc_code64 = code_page;
+    if (sigsetjmp(fault_env, 1) != 0) return last_fault.vector;
+    fault_armed = 1;
+    spc_run_insn64();
+    fault_armed = 0;
+    *s = spc_state64;
     return NO_FAULT;
 }
 
@@ -218,6 +285,14 @@ static uint32_t read_u32(void) {
 }
 static void put_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static uint64_t read_u64(void) {
+    uint64_t low = read_u32();
+    return low | (uint64_t)read_u32() << 32;
+}
+static void put_u64(uint8_t *p, uint64_t v) {
+    put_u32(p, (uint32_t)v);
+    put_u32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* Growable output buffer for one batch of responses. */
@@ -287,6 +362,41 @@ static int serve(void) {
                 p[0] = (uint8_t)fault;
                 for (int r = 0; r < 8; r++) put_u32(p + 1 + 4 * r, s.regs[r]);
                 put_u32(p + 33, s.eflags);
+                steps++;
+                if (fault != NO_FAULT) break;
+            }
+            put_u32(out_buf + count_at, steps);
+        }
+        write_exact(out_buf, out_len);
+        fflush(stdout);
+    }
+}
+
+/* ---- --long: all sixteen 64-bit registers, REX prefixes ---- */
+
+static int serve_long(void) {
+    send_hello("SPCL");
+
+    static struct insn insns[MAX_STEPS];
+    for (;;) {
+        uint32_t cases = read_u32();
+        if (cases == 0) return 0;
+        out_len = 0;
+        for (uint32_t c = 0; c < cases; c++) {
+            struct state64 s;
+            for (int r = 0; r < 16; r++) s.regs[r] = read_u64();
+            s.eflags = read_u32();
+            uint32_t n;
+            if (!read_instructions(insns, &n)) return 6;
+            size_t count_at = out_len;
+            out_reserve(4);
+            uint32_t steps = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                int fault = run_one64(&s, insns[i].bytes, insns[i].len);
+                uint8_t *p = out_reserve(133);
+                p[0] = (uint8_t)fault;
+                for (int r = 0; r < 16; r++) put_u64(p + 1 + 8 * r, s.regs[r]);
+                put_u32(p + 129, s.eflags);
                 steps++;
                 if (fault != NO_FAULT) break;
             }
@@ -439,6 +549,15 @@ static void expect(const char *name, struct state s, const uint8_t *code, unsign
     if (!ok) failures++;
 }
 
+static void expect64(const char *name, struct state64 s, const uint8_t *code, unsigned len,
+                     int reg, uint64_t want_value, uint32_t flag_mask, uint32_t want_flags) {
+    int fault = run_one64(&s, code, len);
+    int ok = fault == NO_FAULT && s.regs[reg] == want_value && (s.eflags & flag_mask) == want_flags;
+    printf("%s %s: fault=%d r%d=%016llx eflags=%08x\n", ok ? "PASS" : "FAIL", name, fault,
+           reg, (unsigned long long)s.regs[reg], s.eflags);
+    if (!ok) failures++;
+}
+
 #define CF 0x001u
 #define PF 0x004u
 #define AF 0x010u
@@ -491,6 +610,23 @@ static int selftest(void) {
     s.eflags = 0x2 | SF | OF;
     expect("stc keeps sf of", s, (const uint8_t[]){0xF9}, 1, NO_FAULT, -1, 0, ARITH, SF | OF | CF);
 
+    /* 64-bit: add rax, rbx (48 01 D8): all ones + 1 = 0, CF ZF AF PF set */
+    struct state64 l = {{0}, 0x2};
+    l.regs[0] = ~0ull; l.regs[3] = 1;
+    expect64("add rax,rbx", l, (const uint8_t[]){0x48, 0x01, 0xD8}, 3, 0, 0, ARITH, CF | ZF | AF | PF);
+    /* mov r15, imm64 (49 BF) */
+    expect64("mov r15,imm64", l, (const uint8_t[]){0x49, 0xBF, 0xF0, 0xDE, 0xBC, 0x9A, 0x78, 0x56, 0x34, 0x12}, 10,
+             15, 0x123456789ABCDEF0ull, 0, 0);
+    /* cmovz eax, ecx with ZF = 0 (0F 44 C1): no move, but RAX is zero-extended */
+    l.regs[0] = 0xFFFFFFFF00000001ull;
+    expect64("cmovz eax,ecx false", l, (const uint8_t[]){0x0F, 0x44, 0xC1}, 3, 0, 1, 0, 0);
+    /* div r9 (49 F7 F1): RDX:RAX = 2^64 / 2 */
+    l.regs[0] = 0; l.regs[2] = 1; l.regs[9] = 2;
+    expect64("div r9", l, (const uint8_t[]){0x49, 0xF7, 0xF1}, 3, 0, 0x8000000000000000ull, 0, 0);
+    /* setne sil (40 0F 95 C6): SIL, not DH */
+    l.regs[6] = 0x1100;
+    expect64("setne sil", l, (const uint8_t[]){0x40, 0x0F, 0x95, 0xC6}, 4, 6, 0x1101, 0, 0);
+
     /* timing: 100,000 instructions */
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -505,5 +641,6 @@ int main(int argc, char **argv) {
     setup();
     if (argc > 1 && strcmp(argv[1], "--selftest") == 0) return selftest();
     if (argc > 1 && strcmp(argv[1], "--paged") == 0) return serve_paged();
+    if (argc > 1 && strcmp(argv[1], "--long") == 0) return serve_long();
     return serve();
 }

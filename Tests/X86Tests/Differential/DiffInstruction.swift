@@ -40,8 +40,9 @@ enum DiffKind: Equatable {
     case bsf, bsr
     case setcc(Int), cmovcc(Int)
     case xchg, xadd, cmpxchg, bswap
-    case movzx, movsx, mov
-    case cbw, cwd            // 98 (CBW/CWDE), 99 (CWD/CDQ)
+    case movzx, movsx, movsxd, mov
+    case lea
+    case cbw, cwd            // 98 (CBW/CWDE/CDQE), 99 (CWD/CDQ/CQO)
     case clc, stc, cmc, sahf, lahf, nop
     case cld, std
     /// MOVS CMPS STOS LODS SCAS by their byte opcode (A4 A6 AA AC AE), with or without REP/REPE/REPNE.
@@ -80,9 +81,11 @@ enum DiffKind: Equatable {
         case .bswap: return "BSWAP"
         case .movzx: return "MOVZX"
         case .movsx: return "MOVSX"
+        case .movsxd: return "MOVSXD"
+        case .lea: return "LEA"
         case .mov: return "MOV"
-        case .cbw: return "CBW/CWDE"
-        case .cwd: return "CWD/CDQ"
+        case .cbw: return "CBW/CWDE/CDQE"
+        case .cwd: return "CWD/CDQ/CQO"
         case .clc: return "CLC"
         case .stc: return "STC"
         case .cmc: return "CMC"
@@ -149,7 +152,18 @@ func diffRegister(_ regs: [UInt32], _ r: Int, size: Int) -> UInt32 {
 
 // MARK: - Flags read, defined and left undefined
 
-extension DiffInstruction {
+/// What the flag bookkeeping needs to know of an instruction, shared by the
+/// 32-bit (`DiffInstruction`) and the 64-bit (`DiffInstruction64`) test.
+protocol DiffFlagModel {
+    var kind: DiffKind { get }
+    /// Operand size in bytes (1, 2, 4 or 8), 0 when there is none.
+    var size: Int { get }
+    var count: DiffCount { get }
+}
+
+extension DiffInstruction: DiffFlagModel {}
+
+extension DiffFlagModel {
     /// Flags tested by condition code `cc` (SDM Vol. 1 Appendix B, Table B-1).
     static func conditionFlags(_ cc: Int) -> UInt32 {
         switch cc >> 1 {
@@ -170,27 +184,28 @@ extension DiffInstruction {
         case .alu(2), .alu(3): return DiffFlags.cf                       // ADC, SBB
         case .shift(2), .shift(3): return DiffFlags.cf                   // RCL, RCR
         case .cmc: return DiffFlags.cf
-        case .setcc(let cc), .cmovcc(let cc): return DiffInstruction.conditionFlags(cc)
+        case .setcc(let cc), .cmovcc(let cc): return Self.conditionFlags(cc)
         case .lahf: return DiffFlags.status & ~DiffFlags.of              // SF ZF AF PF CF into AH
         default: return 0
         }
     }
 
     /// The masked shift count: from the immediate, 1, or CL (nil when CL is not
-    /// known). Counts are masked to 5 bits for all sizes below 64 bits.
+    /// known). Counts are masked to 6 bits for 64-bit operands, else to 5 bits.
     func maskedCount(cl: UInt32?) -> UInt32? {
+        let mask: UInt32 = size == 8 ? 63 : 31
         switch count {
         case .none: return nil
         case .one: return 1
-        case .imm(let v): return UInt32(v) & 31
-        case .cl: return cl.map { $0 & 31 }
+        case .imm(let v): return UInt32(v) & mask
+        case .cl: return cl.map { $0 & mask }
         }
     }
 
     /// Flags the instruction always leaves defined, and flags it may leave
     /// undefined (the union of the Intel SDM's and the AMD APM's "Flags Affected").
     /// `count` is the masked shift count, or nil when unknown (CL at generation
-    /// time): the answer then covers every count 0...31.
+    /// time): the answer then covers every count 0...31 (0...63 for 64 bits).
     /// After the instruction: undefined' = (undefined & ~defined) | mayBeUndefined.
     func flagEffect(maskedCount count: UInt32?) -> (defined: UInt32, undefined: UInt32) {
         let all = DiffFlags.status
@@ -251,11 +266,14 @@ extension DiffInstruction {
             return (op == 0xA6 || op == 0xAE) && !repeated ? (all, 0) : (0, 0)
         case .sahf:
             return (all & ~of, 0)                             // SF ZF AF PF CF from AH; OF unaffected
-        case .not, .setcc, .cmovcc, .xchg, .bswap, .movzx, .movsx, .mov, .cbw, .cwd, .lahf, .nop, .cld, .std:
+        case .not, .setcc, .cmovcc, .xchg, .bswap, .movzx, .movsx, .movsxd, .mov, .lea, .cbw, .cwd, .lahf, .nop, .cld, .std:
             return (0, 0)
         }
     }
 
+}
+
+extension DiffInstruction {
     /// A destination register whose value is undefined after this instruction
     /// (register number, bits that are undefined), given the registers before it.
     func undefinedRegisterBits(before regs: [UInt32]) -> (register: Int, mask: UInt32)? {

@@ -1,6 +1,7 @@
 // Builds and drives Tests/NativeRunner/native_runner.c, which runs instructions
-// on the host CPU, in its register-only mode or its paged mode (`--paged`, memory
-// operands against a data region with page protections). See the protocol
+// on the host CPU, in its register-only mode, its paged mode (`--paged`, memory
+// operands against a data region with page protections) or its 64-bit mode
+// (`--long`, REX prefixes and all sixteen 64-bit registers). See the protocol
 // description at the top of that file.
 
 import Foundation
@@ -13,6 +14,13 @@ import Glibc
 struct NativeStep {
     var fault: UInt8?          // exception vector, nil when the instruction completed
     var registers: [UInt32]    // EAX ECX EDX EBX ESP EBP ESI EDI (low 32 bits; ESP as given)
+    var eflags: UInt32
+}
+
+/// The state after one instruction on the host in the 64-bit mode (or before it, when it faulted).
+struct NativeStep64 {
+    var fault: UInt8?          // exception vector, nil when the instruction completed
+    var registers: [UInt64]    // RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 (RSP as given)
     var eflags: UInt32
 }
 
@@ -38,9 +46,21 @@ enum NativeRunnerError: Error, CustomStringConvertible {
 }
 
 final class NativeRunner {
+    /// The runner's protocols, by the magic of their hello.
+    enum Mode: String {
+        case registers = "SPCN", paged = "SPCP", long = "SPCL"
+        var arguments: [String] {
+            switch self {
+            case .registers: return []
+            case .paged: return ["--paged"]
+            case .long: return ["--long"]
+            }
+        }
+    }
+
     let process: Process
-    private let toRunner: Int32
-    private let fromRunner: Int32
+    let toRunner: Int32
+    let fromRunner: Int32
     /// CPUID vendor string of the host, e.g. "AuthenticAMD".
     let vendor: String
     /// LAHF/SAHF are usable in 64-bit mode.
@@ -86,15 +106,15 @@ final class NativeRunner {
         #endif
     }
 
-    /// Starts the runner in its register-only mode, or with `paged` in its paged mode.
-    init(paged: Bool = false) throws {
+    /// Starts the runner in `mode`.
+    init(mode: Mode = .registers) throws {
         let exe = try NativeRunner.compile()
         // The running process keeps its executable; nothing is left in the temporary directory.
         defer { try? FileManager.default.removeItem(at: exe.deletingLastPathComponent()) }
         signal(SIGPIPE, SIG_IGN)   // a dead runner must fail the test, not kill it
         process = Process()
         process.executableURL = exe
-        process.arguments = paged ? ["--paged"] : []
+        process.arguments = mode.arguments
         let stdinPipe = Pipe(), stdoutPipe = Pipe()
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
@@ -105,7 +125,7 @@ final class NativeRunner {
         self.stdoutPipe = stdoutPipe
         var hello = [UInt8](repeating: 0, count: 24)
         try NativeRunner.readExact(fromRunner, &hello)
-        guard Array(hello[0..<4]) == Array((paged ? "SPCP" : "SPCN").utf8), NativeRunner.u32(hello, 4) == 1 else {
+        guard Array(hello[0..<4]) == Array(mode.rawValue.utf8), NativeRunner.u32(hello, 4) == 1 else {
             throw NativeRunnerError.protocolError("bad hello \(hello)")
         }
         hasLahfSahf = NativeRunner.u32(hello, 8) & 1 != 0

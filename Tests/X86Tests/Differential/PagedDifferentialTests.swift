@@ -66,7 +66,7 @@ final class PagedDifferentialTests: XCTestCase {
     }
 
     func testPagedRunnerSanity() throws {
-        let runner = try NativeRunner(paged: true)
+        let runner = try NativeRunner(mode: .paged)
         defer { runner.close() }
         let harness = PagedHarness()
         func insn(_ bytes: [UInt8], _ text: String) -> DiffInstruction {
@@ -110,7 +110,7 @@ final class PagedDifferentialTests: XCTestCase {
     func testRandomMemoryOperandsUnderPagingAgainstHost() throws {
         let seed = D.environmentNumber("SWIFTPC_DIFF_SEED") ?? PagedDifferentialTests.defaultSeed
         let target = Int(D.environmentNumber("SWIFTPC_PAGED_DIFF_COUNT") ?? UInt64(PagedDifferentialTests.defaultCount))
-        let runner = try NativeRunner(paged: true)
+        let runner = try NativeRunner(mode: .paged)
         defer { runner.close() }
         var generator = DiffGenerator(seed: seed, allowLahfSahf: runner.hasLahfSahf)
         let harness = PagedHarness()
