@@ -15,8 +15,6 @@
 // exception pushed); it ends the sequence. As in DifferentialTests, undefined
 // bits are copied from the host into the state SwiftPC continues from, and the
 // generator never lets an instruction read a flag that may be undefined.
-// SwiftPC deviations found and reported but not fixed yet are excluded by
-// `knownDeviation` and counted in the summary.
 
 import XCTest
 import X86
@@ -33,26 +31,6 @@ final class Differential64Tests: XCTestCase {
         let names = (0..<16).map { "\(DiffRegisters64.name($0, 8))=\(DiffRegisters64.hex(regs[$0]))" }
         return names[0..<8].joined(separator: " ") + "\n                " + names[8...].joined(separator: " ")
             + " rflags=\(D.hex(eflags)) [\(DiffFlags.describe(eflags & DiffFlags.status))]"
-    }
-
-    /// SwiftPC deviations from the host that this test found, reported with
-    /// issue 5 as reduced cases (instruction bytes and state): until SwiftPC
-    /// is fixed, each excludes the register bits it concerns from the
-    /// comparison, and the summary counts how often it did.
-    static func knownDeviation(_ insn: DiffInstruction64, before regs: [UInt64]) -> (name: String, register: Int, mask: UInt64)? {
-        let upperHalf: UInt64 = 0xFFFF_FFFF_0000_0000
-        switch insn.kind {
-        case .cmpxchg where insn.size == 4 && regs[insn.rm & 15] & 0xFFFF_FFFF != regs[0] & 0xFFFF_FFFF:
-            // The host leaves a 32-bit destination register alone when the comparison
-            // fails; SwiftPC writes it back zero-extended.
-            return ("CMPXCHG r32 failing: destination bits 63:32", insn.rm & 15, upperHalf)
-        case .shld where insn.size == 4, .shrd where insn.size == 4:
-            // The host zero-extends the destination also for a masked count of 0; SwiftPC leaves it alone.
-            guard insn.maskedCount(cl: UInt32(regs[1] & 0xFF)) == 0 else { return nil }
-            return ("SHLD/SHRD r32 by 0: destination bits 63:32", insn.rm & 15, upperHalf)
-        default:
-            return nil
-        }
     }
 
     /// The instruction carries a REX prefix (after any 0x66/0x67).
@@ -123,7 +101,7 @@ final class Differential64Tests: XCTestCase {
         let harness = LongModeHarness()
 
         var executed = 0, caseIndex = 0, faults = 0, mismatches = 0, withRex = 0
-        var perFamily: [String: Int] = [:], deviations: [String: Int] = [:]
+        var perFamily: [String: Int] = [:]
         var nativeSeconds = 0.0, swiftSeconds = 0.0
         let seedText = "0x" + String(seed, radix: 16)
 
@@ -174,11 +152,6 @@ final class Differential64Tests: XCTestCase {
                     } else {
                         undefinedFlags = exact.undefined
                         if let u = insn.undefinedRegisterBits(before: before.registers) { undefinedBits[u.register] |= u.mask }
-                        if let d = Differential64Tests.knownDeviation(insn, before: before.registers),
-                           (swift.state.registers[d.register] ^ host.registers[d.register]) & d.mask != 0 {
-                            undefinedBits[d.register] |= d.mask
-                            deviations[d.name, default: 0] += 1
-                        }
                     }
                     if problem == nil {
                         var differing: [String] = []
@@ -227,13 +200,11 @@ final class Differential64Tests: XCTestCase {
         }
 
         let families = perFamily.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        let deviationText = deviations.isEmpty ? "" : "\nknown SwiftPC deviations excluded: "
-            + deviations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)x" }.joined(separator: ", ")
         print("""
             differential64: seed \(seedText), \(executed) instructions in \(caseIndex) cases, \(faults) #DE faults, \(mismatches) mismatches; \
             \(withRex) with a REX prefix; host \(runner.vendor); native \(String(format: "%.2f", nativeSeconds)) s, \
             SwiftPC + compare \(String(format: "%.2f", swiftSeconds)) s
-            per family: \(families)\(deviationText)
+            per family: \(families)
             """)
         if mismatches == 0 {
             XCTAssertGreaterThanOrEqual(executed, target)
