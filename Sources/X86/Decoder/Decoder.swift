@@ -17,8 +17,8 @@ extension CPU {
 
     /// Operand size of 64-bit mode for opcodes whose size is not 32 bits by
     /// default (Appendix A "d64" and "f64"): 8 for the stack operations and the
-    /// near branches, which a 66 prefix makes 16 (stack) or leaves at 8 (near
-    /// branches, as Intel processors do); nil for every other opcode.
+    /// near branches, which a 66 prefix without REX.W makes 16 (stack) or
+    /// leaves at 8 (near branches, as Intel processors do); nil for every other opcode.
     static func operandSizeIn64(opcode: UInt16, regField: Int, sizePrefix: Bool) -> Int? {
         switch opcode {
         case 0x70...0x7F, 0x180...0x18F, 0xE8, 0xE9, 0xEB, 0xC2, 0xC3, 0xE0...0xE3:
@@ -158,7 +158,7 @@ extension CPU {
                 }
             }
         }
-        if long, let fixed = CPU.operandSizeIn64(opcode: opcode, regField: d.regField, sizePrefix: sizePrefix) {
+        if long, let fixed = CPU.operandSizeIn64(opcode: opcode, regField: d.regField, sizePrefix: sizePrefix && !rexW) {
             operandSize = fixed
         }
         // I/O moves at most 32 bits: REX.W is ignored by IN, OUT, INS and OUTS.
