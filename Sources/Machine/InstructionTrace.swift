@@ -43,7 +43,7 @@ public struct InstructionTrace {
                     let byte = cpu.memory.peekLinear8((cs.base &+ UInt64((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF))) & 0xFFFF_FFFF)
                     bytes += byte.map { hex($0, 2) } ?? "??"
                 }
-                line += "\(hex(UInt32(cs.selector), 4)):\(hex(ip, cs.big ? 8 : 4))  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: ip))\n"
+                line += "\(hex(UInt32(cs.selector), 4)):\(hex(ip, cs.big ? 8 : 4))  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: cpu.instructionStart))\n"
             }
             for b in line.utf8 { output.write(b) }
         }

@@ -192,10 +192,10 @@ final class DecoderTests: XCTestCase {
     final class Decoding {
         let bus = TestBus(ramSize: 1 << 16)
 
-        func callAsFunction(_ bytes: [UInt8], default32: Bool = false) -> DecodedInstruction {
+        func callAsFunction(_ bytes: [UInt8], codeSize: CodeSize = .bits16) -> DecodedInstruction {
             bus.load(bytes + DecoderTests.tail + DecoderTests.tail, at: 0x1000)
-            // Flat RAM in real mode: fetches cannot fault.
-            return (try? bus.cpu.decode(base: 0x1000, ip: 0, codeSize: default32 ? .bits32 : .bits16)) ?? DecodedInstruction()
+            // Flat RAM without paging: fetches cannot fault.
+            return (try? bus.cpu.decode(base: 0x1000, ip: 0, codeSize: codeSize)) ?? DecodedInstruction()
         }
     }
 
@@ -256,7 +256,7 @@ final class DecoderTests: XCTestCase {
             XCTAssertEqual(decode([0xF6, modrm]).length, hasImmediate ? 3 : 2, "F6 /\(reg)")
             XCTAssertEqual(decode([0xF7, modrm]).length, hasImmediate ? 4 : 2, "F7 /\(reg)")
             XCTAssertEqual(decode([0x66, 0xF7, modrm]).length, hasImmediate ? 7 : 3, "66 F7 /\(reg)")
-            XCTAssertEqual(decode([0xF7, modrm], default32: true).length, hasImmediate ? 6 : 2, "F7 /\(reg), 32-bit")
+            XCTAssertEqual(decode([0xF7, modrm], codeSize: .bits32).length, hasImmediate ? 6 : 2, "F7 /\(reg), 32-bit")
         }
         XCTAssertEqual(decode([0xF6, 0x07]).immediate, 0x11)
         XCTAssertEqual(decode([0xF7, 0x0F]).immediate, 0x2211)
@@ -409,7 +409,7 @@ final class DecoderTests: XCTestCase {
     func testDecodedFields() {
         let decode = Decoding()
         for f in Self.fields {
-            let d = decode(f.bytes, default32: f.default32)
+            let d = decode(f.bytes, codeSize: f.default32 ? .bits32 : .bits16)
             let name = Self.hex(f.bytes)
             XCTAssertEqual(d.length, f.length, name)
             XCTAssertEqual(d.modrm, f.modrm, name)

@@ -17,12 +17,12 @@ import XCTest
 final class DisassemblerTests: XCTestCase {
     struct Group {
         let name: String
-        let default32: Bool
-        let address: UInt32
+        let codeSize: CodeSize
+        let address: UInt64
         let cases: [(bytes: String, text: String)]
-        init(_ name: String, default32: Bool, address: UInt32, _ cases: [(String, String)]) {
+        init(_ name: String, _ codeSize: CodeSize, address: UInt64, _ cases: [(String, String)]) {
             self.name = name
-            self.default32 = default32
+            self.codeSize = codeSize
             self.address = address
             self.cases = cases.map { (bytes: $0.0, text: $0.1) }
         }
@@ -30,7 +30,7 @@ final class DisassemblerTests: XCTestCase {
 
     /// Each byte string is exactly one instruction.
     static let groups: [Group] = [
-        Group("E and G: 16-bit addressing forms", default32: false, address: 0x0, [
+        Group("E and G: 16-bit addressing forms", .bits16, address: 0x0, [
             ("00 00", "add [bx+si],al"),
             ("01 C8", "add ax,cx"),
             ("66 01 C8", "add eax,ecx"),
@@ -44,7 +44,7 @@ final class DisassemblerTests: XCTestCase {
             ("88 E0", "mov al,ah"),
             ("31 C0", "xor ax,ax"),
         ]),
-        Group("E and G: 32-bit addressing forms, segment overrides", default32: false, address: 0x0, [
+        Group("E and G: 32-bit addressing forms, segment overrides", .bits16, address: 0x0, [
             ("26 8B 07", "mov ax,[es:bx]"),
             ("3E 8B 46 00", "mov ax,[ds:bp+0x0]"),
             ("66 67 26 8B 44 B3 F8", "mov eax,[es:ebx+esi*4-0x8]"),
@@ -58,7 +58,7 @@ final class DisassemblerTests: XCTestCase {
             ("67 8B 44 25 00", "mov ax,[ebp+0x0]"),
             ("65 67 8B 00", "mov ax,[gs:eax]"),
         ]),
-        Group("Size keywords", default32: false, address: 0x0, [
+        Group("Size keywords", .bits16, address: 0x0, [
             ("FE 07", "inc byte [bx]"),
             ("FF 07", "inc word [bx]"),
             ("66 FF 07", "inc dword [bx]"),
@@ -78,7 +78,7 @@ final class DisassemblerTests: XCTestCase {
             ("63 07", "arpl [bx],ax"),
             ("0F 1F 00", "nop word [bx+si]"),
         ]),
-        Group("Segment registers", default32: false, address: 0x0, [
+        Group("Segment registers", .bits16, address: 0x0, [
             ("8C D8", "mov ax,ds"),
             ("66 8C D8", "mov eax,ds"),
             ("8C 1F", "mov [bx],ds"),
@@ -87,7 +87,7 @@ final class DisassemblerTests: XCTestCase {
             ("8C F0", "(bad)"),
             ("8E C8", "mov cs,ax"),
         ]),
-        Group("Memory-only operands", default32: false, address: 0x0, [
+        Group("Memory-only operands", .bits16, address: 0x0, [
             ("8D 40 02", "lea ax,[bx+si+0x2]"),
             ("8D C0", "(bad)"),
             ("C4 1E 34 12", "les bx,[0x1234]"),
@@ -100,6 +100,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F 01 1F", "lidt [bx]"),
             ("0F 01 07", "sgdt [bx]"),
             ("0F 01 F9", "rdtscp"),
+            ("0F 01 F8", "(bad)"),
             ("0F 01 0F", "sidt [bx]"),
             ("0F 01 E0", "smsw ax"),
             ("0F 01 26 34 12", "smsw word [0x1234]"),
@@ -116,7 +117,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F 01 E8", "(bad)"),
             ("0F 01 C8", "(bad)"),
         ]),
-        Group("Control and debug registers", default32: false, address: 0x0, [
+        Group("Control and debug registers", .bits16, address: 0x0, [
             ("0F 20 C0", "mov eax,cr0"),
             ("0F 22 D8", "mov cr3,eax"),
             ("0F 21 F8", "mov eax,dr7"),
@@ -124,7 +125,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F 20 00", "mov eax,cr0"),
             ("0F 22 E1", "mov cr4,ecx"),
         ]),
-        Group("Immediates", default32: false, address: 0x0, [
+        Group("Immediates", .bits16, address: 0x0, [
             ("04 12", "add al,0x12"),
             ("05 34 12", "add ax,0x1234"),
             ("66 05 78 56 34 12", "add eax,0x12345678"),
@@ -194,7 +195,7 @@ final class DisassemblerTests: XCTestCase {
             ("C6 C8 00", "(bad)"),
             ("C7 C0 34 12", "mov ax,0x1234"),
         ]),
-        Group("Relative branches", default32: false, address: 0x100, [
+        Group("Relative branches", .bits16, address: 0x100, [
             ("74 FE", "je 0x100"),
             ("70 80", "jo 0x82"),
             ("EB FE", "jmp short 0x100"),
@@ -214,12 +215,12 @@ final class DisassemblerTests: XCTestCase {
             ("67 E3 00", "jecxz 0x103"),
             ("7C 7F", "jl 0x181"),
         ]),
-        Group("Relative branches near the top of the segment", default32: false, address: 0xFFF0, [
+        Group("Relative branches near the top of the segment", .bits16, address: 0xFFF0, [
             ("EB 7F", "jmp short 0x71"),
             ("E8 20 00", "call 0x13"),
             ("66 E8 20 00 00 00", "call 0x10016"),
         ]),
-        Group("Far pointers", default32: false, address: 0x0, [
+        Group("Far pointers", .bits16, address: 0x0, [
             ("9A 78 56 34 12", "call 0x1234:0x5678"),
             ("EA 00 00 FF FF", "jmp 0xffff:0x0"),
             ("66 EA 78 56 34 12 BC 9A", "jmp 0x9abc:0x12345678"),
@@ -230,7 +231,7 @@ final class DisassemblerTests: XCTestCase {
             ("FF D8", "(bad)"),
             ("FF E8", "(bad)"),
         ]),
-        Group("Memory offsets", default32: false, address: 0x0, [
+        Group("Memory offsets", .bits16, address: 0x0, [
             ("A0 34 12", "mov al,[0x1234]"),
             ("A1 34 12", "mov ax,[0x1234]"),
             ("A2 34 12", "mov [0x1234],al"),
@@ -240,7 +241,7 @@ final class DisassemblerTests: XCTestCase {
             ("66 A3 34 12", "mov [0x1234],eax"),
             ("2E A0 FF FF", "mov al,[cs:0xffff]"),
         ]),
-        Group("String instructions", default32: false, address: 0x0, [
+        Group("String instructions", .bits16, address: 0x0, [
             ("A4", "movsb"),
             ("A5", "movsw"),
             ("66 A5", "movsd"),
@@ -274,7 +275,7 @@ final class DisassemblerTests: XCTestCase {
             ("F3 A7", "repe cmpsw"),
             ("F2 A4", "repne movsb"),
         ]),
-        Group("Opcode registers", default32: false, address: 0x0, [
+        Group("Opcode registers", .bits16, address: 0x0, [
             ("40", "inc ax"),
             ("66 40", "inc eax"),
             ("4F", "dec di"),
@@ -298,7 +299,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F CF", "bswap edi"),
             ("66 0F CB", "bswap ebx"),
         ]),
-        Group("Names by operand and address size", default32: false, address: 0x0, [
+        Group("Names by operand and address size", .bits16, address: 0x0, [
             ("98", "cbw"),
             ("66 98", "cwde"),
             ("99", "cwd"),
@@ -317,7 +318,7 @@ final class DisassemblerTests: XCTestCase {
             ("26 D7", "es xlatb"),
             ("67 D7", "a32 xlatb"),
         ]),
-        Group("Prefixes", default32: false, address: 0x0, [
+        Group("Prefixes", .bits16, address: 0x0, [
             ("F0 01 07", "lock add [bx],ax"),
             ("F0 0F C1 07", "lock xadd [bx],ax"),
             ("F0 0F B1 0F", "lock cmpxchg [bx],cx"),
@@ -331,7 +332,7 @@ final class DisassemblerTests: XCTestCase {
             ("F0 F3 40", "rep lock inc ax"),
             ("3E 26 8B 07", "mov ax,[es:bx]"),
         ]),
-        Group("Groups", default32: false, address: 0x0, [
+        Group("Groups", .bits16, address: 0x0, [
             ("FF 17", "call word [bx]"),
             ("FF 27", "jmp word [bx]"),
             ("FF 37", "push word [bx]"),
@@ -349,7 +350,7 @@ final class DisassemblerTests: XCTestCase {
             ("81 37 34 12", "xor word [bx],0x1234"),
             ("83 F9 FF", "cmp cx,byte -0x1"),
         ]),
-        Group("Two-byte map", default32: false, address: 0x0, [
+        Group("Two-byte map", .bits16, address: 0x0, [
             ("0F AF C3", "imul ax,bx"),
             ("0F 44 C3", "cmove ax,bx"),
             ("0F 4F 07", "cmovg ax,[bx]"),
@@ -370,10 +371,16 @@ final class DisassemblerTests: XCTestCase {
             ("0F 09", "wbinvd"),
             ("0F 30", "wrmsr"),
             ("0F 32", "rdmsr"),
+            ("0F 05", "syscall"),
+            ("0F 07", "sysret"),
+            ("0F C7 0F", "cmpxchg8b qword [bx]"),
+            ("66 0F C7 4E 02", "cmpxchg8b qword [bp+0x2]"),
+            ("0F C7 C8", "(bad)"),
+            ("0F C7 07", "(bad)"),
             ("0F 0D 07", "nop word [bx]"),
             ("0F 18 07", "nop word [bx]"),
         ]),
-        Group("x87 escapes", default32: false, address: 0x0, [
+        Group("x87 escapes", .bits16, address: 0x0, [
             ("D8 C3", "esc 0x0,st3"),
             ("D9 E0", "esc 0xc,st0"),
             ("DD 07", "esc 0x28,[bx]"),
@@ -383,7 +390,7 @@ final class DisassemblerTests: XCTestCase {
             ("9B", "wait"),
             ("D9 2E 34 12", "esc 0xd,[0x1234]"),
         ]),
-        Group("One-byte miscellany", default32: false, address: 0x0, [
+        Group("One-byte miscellany", .bits16, address: 0x0, [
             ("27", "daa"),
             ("2F", "das"),
             ("37", "aaa"),
@@ -403,7 +410,7 @@ final class DisassemblerTests: XCTestCase {
             ("9B", "wait"),
             ("CC", "int3"),
         ]),
-        Group("Undefined", default32: false, address: 0x0, [
+        Group("Undefined", .bits16, address: 0x0, [
             ("0F FF", "(bad)"),
             ("0F 38", "(bad)"),
             ("0F 0F", "(bad)"),
@@ -412,7 +419,7 @@ final class DisassemblerTests: XCTestCase {
             ("0F B9", "(bad)"),
             ("0F A6", "(bad)"),
         ]),
-        Group("32-bit code segment", default32: true, address: 0x1000, [
+        Group("32-bit code segment", .bits32, address: 0x1000, [
             ("8B 04 24", "mov eax,[esp]"),
             ("66 8B 04 24", "mov ax,[esp]"),
             ("67 8B 46 FE", "mov eax,[bp-0x2]"),
@@ -455,43 +462,54 @@ final class DisassemblerTests: XCTestCase {
     }
 
     func testTable() throws {
+        XCTAssertGreaterThan(try Self.check(Self.groups), 350)
+    }
+
+    /// The byte-array entry point agrees with decoding through a CPU.
+    func testTextFromBytes() {
+        Self.checkTextFromBytes(Self.groups)
+    }
+
+    /// Compares every case of `groups`, decoded on a CPU, with its expected text
+    /// and length; returns the number of cases.
+    static func check(_ groups: [Group], file: StaticString = #filePath, line: UInt = #line) throws -> Int {
         let bus = TestBus()
         var count = 0
-        for group in Self.groups {
+        for group in groups {
             for c in group.cases {
                 let bytes = Self.bytes(c.bytes)
                 bus.load(bytes + [UInt8](repeating: 0, count: 16), at: 0x1000)
-                let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: group.default32 ? .bits32 : .bits16)
-                XCTAssertEqual(Disassembler.text(d, address: group.address), c.text, "\(group.name): \(c.bytes)")
-                XCTAssertEqual(Int(d.length), bytes.count, "\(group.name): \(c.bytes)")
+                let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: group.codeSize)
+                XCTAssertEqual(Disassembler.text(d, address: group.address), c.text, "\(group.name): \(c.bytes)", file: file, line: line)
+                XCTAssertEqual(Int(d.length), bytes.count, "\(group.name): \(c.bytes)", file: file, line: line)
                 count += 1
             }
         }
-        XCTAssertGreaterThan(count, 350)
+        return count
     }
 
-    /// The byte-array entry point agrees with decoding through a CPU (one case per
-    /// group, as each call builds a scratch CPU).
-    func testTextFromBytes() {
-        for group in Self.groups {
+    /// `Disassembler.text(bytes:address:codeSize:)` on the last case of each
+    /// group (each call builds a scratch CPU).
+    static func checkTextFromBytes(_ groups: [Group], file: StaticString = #filePath, line: UInt = #line) {
+        for group in groups {
             guard let c = group.cases.last else { continue }
             let bytes = Self.bytes(c.bytes)
-            let result = Disassembler.text(bytes: bytes, address: group.address, default32: group.default32)
-            XCTAssertEqual(result.text, c.text, c.bytes)
-            XCTAssertEqual(result.length, bytes.count, c.bytes)
+            let result = Disassembler.text(bytes: bytes, address: group.address, codeSize: group.codeSize)
+            XCTAssertEqual(result.text, c.text, c.bytes, file: file, line: line)
+            XCTAssertEqual(result.length, bytes.count, c.bytes, file: file, line: line)
         }
     }
 
     /// Input that ends inside an instruction, and the 15-byte limit (SDM Vol. 2 §2.1.1).
     func testTruncatedAndOverlongInput() {
-        XCTAssertEqual(Disassembler.text(bytes: [], address: 0, default32: false).text, "(bad)")
-        let short = Disassembler.text(bytes: [0xB8, 0x34], address: 0, default32: false)
+        XCTAssertEqual(Disassembler.text(bytes: [], address: 0, codeSize: .bits16).text, "(bad)")
+        let short = Disassembler.text(bytes: [0xB8, 0x34], address: 0, codeSize: .bits16)
         XCTAssertEqual(short.text, "(bad)")
         XCTAssertEqual(short.length, 2)
-        let fifteen = Disassembler.text(bytes: [UInt8](repeating: 0x26, count: 14) + [0x90], address: 0, default32: false)
+        let fifteen = Disassembler.text(bytes: [UInt8](repeating: 0x26, count: 14) + [0x90], address: 0, codeSize: .bits16)
         XCTAssertEqual(fifteen.text, "es nop")
         XCTAssertEqual(fifteen.length, 15)
-        let sixteen = Disassembler.text(bytes: [UInt8](repeating: 0x26, count: 15) + [0x90], address: 0, default32: false)
+        let sixteen = Disassembler.text(bytes: [UInt8](repeating: 0x26, count: 15) + [0x90], address: 0, codeSize: .bits16)
         XCTAssertEqual(sixteen.text, "(bad)")
         XCTAssertEqual(sixteen.length, 15)
     }
@@ -535,18 +553,21 @@ final class DisassemblerTests: XCTestCase {
         }
     }
 
-    /// The encodings without a meaning, stated independently of the disassembler.
-    static func undefined(_ d: DecodedInstruction) -> Bool {
+    /// The encodings without a meaning, stated independently of the disassembler,
+    /// in 64-bit code (`long`) or not.
+    static func undefined(_ d: DecodedInstruction, long: Bool = false) -> Bool {
         let index = Int(d.opcode)
-        if d.prefixes & DecodedInstruction.invalid != 0 || OpcodeTable.mnemonic(index: index, reg: d.reg).isEmpty { return true }
+        let name = long && index == 0x63 ? "movsxd" : OpcodeTable.mnemonic(index: index, reg: d.regField)
+        if d.prefixes & DecodedInstruction.invalid != 0 || name.isEmpty { return true }
         let memoryOnly: Bool
         switch index {
         case 0x62, 0x8D, 0xC4, 0xC5, 0x1B2, 0x1B4, 0x1B5, 0x1C7: memoryOnly = true
-        case 0xFF: memoryOnly = d.reg == 3 || d.reg == 5
+        case 0xFF: memoryOnly = d.regField == 3 || d.regField == 5
         case 0x101:
-            if d.reg == 7 && d.registerForm { return d.rm != 1 }   // 0F 01 F9 is RDTSCP
-            memoryOnly = d.reg != 4 && d.reg != 6
-        case 0x8C, 0x8E: return d.reg > 5
+            // 0F 01 F9 is RDTSCP, and 0F 01 F8 SWAPGS in 64-bit mode.
+            if d.regField == 7 && d.registerForm { return !(d.rmField == 1 || (long && d.rmField == 0)) }
+            memoryOnly = d.regField != 4 && d.regField != 6
+        case 0x8C, 0x8E: return d.regField > 5
         default: memoryOnly = false
         }
         return memoryOnly && d.registerForm

@@ -94,7 +94,7 @@ final class ProtectedModeTests: XCTestCase {
         if ProcessInfo.processInfo.environment["SWIFTPC_TRACE"] != nil {
             cpu.tracer = { c, i in
                 print(String(c.segments[SegmentIndex.cs].selector, radix: 16), String(c.instructionStart, radix: 16),
-                      Disassembler.text(i, address: UInt32(truncatingIfNeeded: c.instructionStart)), "esp", String(c.get32(Reg.esp), radix: 16))
+                      Disassembler.text(i, address: c.instructionStart), "esp", String(c.get32(Reg.esp), radix: 16))
             }
         }
         // OUT ends a run (the board looks at its devices); keep going to the HLT.

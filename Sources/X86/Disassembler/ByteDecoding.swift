@@ -1,18 +1,18 @@
 extension Disassembler {
     /// Decodes and prints the instruction at the start of `bytes`, which sits at
-    /// offset `address` of a code segment with the given default size. Returns
-    /// the text and the instruction's length; an instruction that runs past the
-    /// end of `bytes` is `(bad)` with the length of what there is. Each call
-    /// builds a scratch CPU (milliseconds): to list many instructions, decode
-    /// them on a CPU and call `text(_:address:)`.
-    public static func text(bytes: [UInt8], address: UInt32, default32: Bool) -> (text: String, length: Int) {
+    /// offset `address` of a code segment of the given size. Returns the text and
+    /// the instruction's length; an instruction that runs past the end of `bytes`
+    /// is `(bad)` with the length of what there is. Each call builds a scratch
+    /// CPU (milliseconds): to list many instructions, decode them on a CPU and
+    /// call `text(_:address:)`.
+    public static func text(bytes: [UInt8], address: UInt64, codeSize: CodeSize) -> (text: String, length: Int) {
         let source = ByteSource(bytes)
         let memory = MemoryAccess()
         memory.bus = source
         let cpu = CPU(bus: source, memory: memory)
-        // Real mode without paging: a fetch from this flat space cannot fault.
+        // Paging is off in a new CPU: a fetch from this flat space cannot fault.
         let decoded = withExtendedLifetime(source) {
-            try? cpu.decode(base: 0, ip: 0, codeSize: default32 ? .bits32 : .bits16)
+            try? cpu.decode(base: 0, ip: 0, codeSize: codeSize)
         }
         guard let decoded, Int(decoded.length) <= bytes.count else { return (bad, bytes.count) }
         return (text(decoded, address: address), Int(decoded.length))
@@ -30,7 +30,7 @@ private final class ByteSource: CPUBus {
     func readPhysical(_ address: UInt64, size: Int) -> UInt32 {
         var v: UInt32 = 0
         for k in 0..<size {
-            let a = address + UInt64(k)
+            let a = address &+ UInt64(k)
             if a < UInt64(bytes.count) { v |= UInt32(bytes[Int(a)]) << (8 * UInt32(k)) }
         }
         return v
