@@ -200,7 +200,7 @@ final class Decoder64Tests: XCTestCase {
             // REX.R, X and B never change a length; a REX before a legacy prefix is
             // ignored (§2.2.1); ES, CS, SS and DS overrides count as prefixes still.
             for (prefixes, base) in [([0x40], p + 1), ([0x41], p + 1), ([0x42], p + 1), ([0x44], p + 1), ([0x47], p + 1),
-                                     ([0x48, 0x66], o + 1), ([0x4F, 0x67], a + 1), ([0x26, 0x2E, 0x48], wl + 2),
+                                     ([0x48, 0x66], o + 1), ([0x66, 0x48], wl + 1), ([0x4F, 0x67], a + 1), ([0x26, 0x2E, 0x48], wl + 2),
                                      ([0x36, 0x3E, 0x65, 0xF0, 0xF2, 0xF3], p + 6), ([0x67, 0x4F], a + wl - p)]
                     as [([UInt8], Int)] {
                 XCTAssertEqual(Int(decode(prefixes + opcode + [0x00]).length), base, "\(DecoderTests.hex(prefixes)) \(name)")
