@@ -37,22 +37,33 @@ public struct InstructionTrace {
             if showRegisters { line += InstructionTrace.registerLine(cpu) + "\n" }
             if showInstructions {
                 let cs = cpu.segments[SegmentIndex.cs]
-                let ip = UInt32(truncatingIfNeeded: cpu.instructionStart)
+                let ip = cpu.instructionStart
+                let long = cpu.mode64
+                // In 64-bit mode RIP is the linear address; elsewhere IP wraps in the segment.
+                let ipMask: UInt64 = long ? UInt64.max : cs.big ? 0xFFFF_FFFF : 0xFFFF
                 var bytes = ""
-                for k in 0..<UInt32(i.length) {
-                    let byte = cpu.memory.peekLinear8((cs.base &+ UInt64((ip &+ k) & (cs.big ? 0xFFFF_FFFF : 0xFFFF))) & 0xFFFF_FFFF)
+                for k in 0..<UInt64(i.length) {
+                    let offset = (ip &+ k) & ipMask
+                    let byte = cpu.memory.peekLinear8(long ? offset : (cs.base &+ offset) & 0xFFFF_FFFF)
                     bytes += byte.map { hex($0, 2) } ?? "??"
                 }
-                line += "\(hex(UInt32(cs.selector), 4)):\(hex(ip, cs.big ? 8 : 4))  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: cpu.instructionStart))\n"
+                let address = long ? hex(ip, 16) : hex(ip, cs.big ? 8 : 4)
+                line += "\(hex(UInt32(cs.selector), 4)):\(address)  \(bytes.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Disassembler.text(i, address: ip))\n"
             }
             for b in line.utf8 { output.write(b) }
         }
     }
 
+    /// The general registers, 64-bit ones in 64-bit mode, then EFLAGS and the selectors.
     static func registerLine(_ cpu: CPU) -> String {
-        let names = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"]
         var s = ""
-        for r in 0..<8 { s += "\(names[r])=\(hex(cpu.get32(r), 8)) " }
+        if cpu.mode64 {
+            let names = ["RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15"]
+            for r in 0..<16 { s += "\(names[r])=\(hex(cpu.get64(r), 16)) " }
+        } else {
+            let names = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"]
+            for r in 0..<8 { s += "\(names[r])=\(hex(cpu.get32(r), 8)) " }
+        }
         s += "EFL=\(hex(cpu.eflags, 8))"
         let segs = ["ES", "CS", "SS", "DS", "FS", "GS"]
         for k in 0..<6 { s += " \(segs[k])=\(hex(UInt32(cpu.segments[k].selector), 4))" }
