@@ -8,10 +8,15 @@
 /// neither retain/release nor runtime exclusivity checks (DESIGN.md, "The hot path").
 public final class CPU {
     /// General-purpose registers RAX..R15, 8 bytes each, then RIP in slot 16
-    /// so that RIP-relative addressing reads it as a base register. Byte
-    /// registers AH..BH live at byte offset 1 of registers 0..3.
+    /// so that RIP-relative addressing reads it as a base register, then the
+    /// other words the run loop stores on every instruction (`instructionStart`,
+    /// `instructionCount`). Byte registers AH..BH live at byte offset 1 of
+    /// registers 0..3. The block is page-aligned: those stores then sit at
+    /// fixed page offsets that differ from that of the code-TLB copy the loop
+    /// loads (`TLBArrays.currentCodeOffset`), so they never stall it by 4K aliasing.
     public let registers: UnsafeMutableRawPointer
     static let registerSlots = 32
+    static let ripSlot = 16, instructionStartSlot = 17, instructionCountSlot = 18
     /// ES, CS, SS, DS, FS, GS in their encoding order (SDM Vol. 2 §3.1.1.6, "Sreg").
     public let segments: UnsafeMutablePointer<SegmentRegister>
 
@@ -46,9 +51,15 @@ public final class CPU {
     /// DR0-DR7 (SDM Vol. 3 §18.2), armed by `updateBreakpoints` (DebugExceptions.swift).
     public internal(set) var debugRegisters: [UInt64] = [0, 0, 0, 0, 0, 0, UInt64(DebugStatus.fixedOnes), UInt64(DebugControl.fixedOnes)]
     /// RIP of the instruction being executed: where faults and restarts return to.
-    @exclusivity(unchecked) public internal(set) var instructionStart: UInt64 = 0
+    @inline(__always) public internal(set) var instructionStart: UInt64 {
+        get { registers.load(fromByteOffset: CPU.instructionStartSlot * 8, as: UInt64.self) }
+        set { registers.storeBytes(of: newValue, toByteOffset: CPU.instructionStartSlot * 8, as: UInt64.self) }
+    }
     /// Time-stamp counter: counts retired instructions, so it is deterministic.
-    @exclusivity(unchecked) public var instructionCount: UInt64 = 0
+    @inline(__always) public var instructionCount: UInt64 {
+        get { registers.load(fromByteOffset: CPU.instructionCountSlot * 8, as: UInt64.self) }
+        set { registers.storeBytes(of: newValue, toByteOffset: CPU.instructionCountSlot * 8, as: UInt64.self) }
+    }
     @exclusivity(unchecked) public var tscOffset: UInt64 = 0
 
     /// Work at the next instruction boundary: bit 0 the INTR line, bit 1 a
@@ -101,7 +112,7 @@ public final class CPU {
         self.bus = bus
         self.memory = memory
         tlb = TLBView(memory)
-        registers = UnsafeMutableRawPointer.allocate(byteCount: CPU.registerSlots * 8, alignment: 16)
+        registers = UnsafeMutableRawPointer.allocate(byteCount: CPU.registerSlots * 8, alignment: 4096)
         registers.initializeMemory(as: UInt8.self, repeating: 0, count: CPU.registerSlots * 8)
         segments = UnsafeMutablePointer<SegmentRegister>.allocate(capacity: 6)
         segments.initialize(repeating: SegmentRegister(), count: 6)
@@ -117,7 +128,8 @@ public final class CPU {
 
     /// The state after RESET (SDM Vol. 3 §9.1.1, Table 9-1).
     public func reset() {
-        registers.initializeMemory(as: UInt8.self, repeating: 0, count: CPU.registerSlots * 8)
+        // The general registers and RIP; the instruction count (the board's clock) goes on.
+        registers.initializeMemory(as: UInt8.self, repeating: 0, count: (CPU.ripSlot + 1) * 8)
         set32(Reg.edx, 0x0000_0600)
         flags = LazyFlags()
         rip = 0xFFF0
@@ -148,8 +160,8 @@ public final class CPU {
 
     /// The instruction pointer (slot 16 of `registers`).
     @inline(__always) public var rip: UInt64 {
-        get { registers.load(fromByteOffset: 16 * 8, as: UInt64.self) }
-        set { registers.storeBytes(of: newValue, toByteOffset: 16 * 8, as: UInt64.self) }
+        get { registers.load(fromByteOffset: CPU.ripSlot * 8, as: UInt64.self) }
+        set { registers.storeBytes(of: newValue, toByteOffset: CPU.ripSlot * 8, as: UInt64.self) }
     }
 
     // MARK: Register access by encoding number (SDM Vol. 2 §2.1.5, Table 2-2; §2.2.1 for REX)
