@@ -51,7 +51,7 @@ extension CPU {
                 let tag = phys | UInt64(cs.attributes & 0x600) << 39
                 let slot = Int(truncatingIfNeeded: phys) & DecodeCache.mask
                 if tags[slot] != tag {
-                    try fill(slot: slot, tag: tag, linear: linearIP, segment: cs, ip: ip)
+                    try fill(slot: slot, tag: tag, linear: linearIP, ip: ip)
                 }
                 let i = entries[slot]
                 let next = ip &+ UInt64(i.length)
@@ -168,8 +168,9 @@ extension CPU {
 
     /// Decodes into the cache. Instructions outside directly mapped memory are
     /// decoded but not kept, as their bytes can change without a store.
-    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt64, segment cs: SegmentRegister, ip: UInt64) throws(Fault) {
+    @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt64, ip: UInt64) throws(Fault) {
         decodeCache.misses &+= 1
+        let cs = segments[SegmentIndex.cs]
         let long = cs.attributes & SegmentRegister.longBit != 0
         let d = try decode(base: long ? 0 : cs.base, ip: ip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16)
         decodeCache.entries[slot] = d
