@@ -64,7 +64,8 @@ public final class CPU {
 
     /// Work at the next instruction boundary: bit 0 the INTR line, bit 1 a
     /// pending NMI, bit 2 debug work (`CPU.debugEvent`), bit 3 an interrupt
-    /// shadow. One word, so that the loop tests them all with a single load.
+    /// shadow, bit 4 a tracer (`CPU.traceEvent`). One word, so that the loop
+    /// tests them all with a single load.
     @exclusivity(unchecked) var pendingEvents: UInt8 = 0
     /// Set by the board while the INTR line is asserted.
     public var interruptRequested: Bool {
@@ -83,6 +84,7 @@ public final class CPU {
     /// Interrupts are inhibited for the instruction after STI (when IF was 0),
     /// MOV SS and POP SS (SDM Vol. 3 §6.8.3).
     static let shadowEvent: UInt8 = 8
+    static let traceEvent: UInt8 = 16
     var interruptShadow: Bool {
         get { pendingEvents & CPU.shadowEvent != 0 }
         set { pendingEvents = newValue ? pendingEvents | CPU.shadowEvent : pendingEvents & ~CPU.shadowEvent }
@@ -99,11 +101,12 @@ public final class CPU {
     public let decodeCache: DecodeCache
     let tlb: TLBView
     public unowned(unsafe) let bus: CPUBus
-    /// When set, each instruction is described here before it executes.
+    /// When set, each instruction is described here before it executes. It
+    /// raises `traceEvent`, so the boundary check (`serviceEvents`) calls it
+    /// and the run loop itself tests nothing more.
     public var tracer: ((CPU, DecodedInstruction) -> Void)? {
-        didSet { tracing = tracer != nil }
+        didSet { pendingEvents = tracer != nil ? pendingEvents | CPU.traceEvent : pendingEvents & ~CPU.traceEvent }
     }
-    @exclusivity(unchecked) var tracing = false
     /// Debug-register state (DebugExceptions.swift), after the hot fields so that it
     /// does not move them.
     @exclusivity(unchecked) var debug = DebugState()

@@ -61,7 +61,6 @@ extension CPU {
                     rip = next & (cs.big ? 0xFFFF_FFFF : 0xFFFF)
                     if next &- 1 > UInt64(cs.limit) || ip > UInt64(cs.limit) { throw Fault.gp() }
                 }
-                if tracing { tracer?(self, i) }
                 if i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong | DecodedInstruction.lock) != 0 {
                     try checkPrefixes(i)
                 }
@@ -163,7 +162,22 @@ extension CPU {
                 deliverExternalInterrupt()
             }
         }
-        return debugging && checkDebugBeforeInstruction(shadowed: held)
+        if debugging && checkDebugBeforeInstruction(shadowed: held) { return true }
+        if pendingEvents & CPU.traceEvent != 0 { traceNextInstruction() }
+        return false
+    }
+
+    /// Describes the instruction about to run to the tracer. It is decoded
+    /// afresh, not taken from the cache: a fetch that faults is not traced
+    /// (the exception shows in the handler's first instruction instead).
+    @inline(never) func traceNextInstruction() {
+        let cs = segments[SegmentIndex.cs]
+        let long = cs.attributes & SegmentRegister.longBit != 0
+        guard let tracer, let i = try? decode(base: long ? 0 : cs.base, ip: rip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16) else { return }
+        let start = instructionStart
+        instructionStart = rip
+        tracer(self, i)
+        instructionStart = start
     }
 
     /// Decodes into the cache. Instructions outside directly mapped memory are
