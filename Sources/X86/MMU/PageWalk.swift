@@ -172,63 +172,46 @@ extension MemoryAccess {
         guard CPU.isCanonical(linear) else { throw Fault.gp() }
         pageWalks &+= 1
         let reserved = MemoryAccess.reservedHigh | (nxe ? 0 : MemoryAccess.executeDisable)
-        @inline(__always) func entry(_ table: UInt64, _ shift: UInt64) throws(Fault) -> (UInt64, UInt64) {
+        let pageSize = UInt64(MemoryAccess.pageSize)
+        var w = PageWalk(physical: 0)
+        var table = cr3, shift: UInt64 = 39
+        var rights = UInt32.max, noExecute = false
+        // One level a turn, from the PML4E (shift 39) down: a PDPTE (30) or PDE (21)
+        // with PS maps a 1 GiB or 2 MiB page; a PTE (12) always maps a 4 KiB one.
+        while true {
             let address = table & MemoryAccess.frameMask | (linear >> shift & 0x1FF) << 3
             let e = readEntry64(address)
             guard e & 1 != 0 else { throw pageFault(linear, access, present: false) }
-            return (address, e)
-        }
-        let (pml4eAddress, pml4e) = try entry(cr3, 39)
-        // PS is reserved in a PML4E.
-        guard pml4e & (reserved | UInt64(MemoryAccess.pageSize)) == 0 else {
-            throw pageFault(linear, access, present: true, reserved: true)
-        }
-        let (pdpteAddress, pdpte) = try entry(pml4e, 30)
-        let pge = cr4 & MemoryAccess.cr4PGE != 0
-        var w = PageWalk(physical: 0)
-        w.topAddress = pml4eAddress
-        w.topBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pml4e)
-        var rights = UInt32(truncatingIfNeeded: pml4e & pdpte)
-        var noExecute = (pml4e | pdpte) & MemoryAccess.executeDisable != 0
-        let leaf: UInt64, leafAddress: UInt64, offsetMask: UInt64
-        if pdpte & UInt64(MemoryAccess.pageSize) != 0 {
-            guard pdpte & (reserved | MemoryAccess.reserved1G) == 0 else {
-                throw pageFault(linear, access, present: true, reserved: true)
+            let large = e & pageSize != 0 && (shift == 30 || shift == 21)
+            // PS is reserved in a PML4E; a large page has reserved bits of its own.
+            let reservedHere = reserved | (shift == 39 ? pageSize : 0)
+                | (large ? (shift == 30 ? MemoryAccess.reserved1G : MemoryAccess.reserved2M) : 0)
+            guard e & reservedHere == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
+            rights &= UInt32(truncatingIfNeeded: e)
+            noExecute = noExecute || e & MemoryAccess.executeDisable != 0
+            if large || shift == 12 {
+                try check(linear, access, rights: rights, noExecute: noExecute)
+                let low = UInt32(truncatingIfNeeded: e)
+                let offsetMask: UInt64 = (1 << shift) - 1
+                w.physical = (e & MemoryAccess.frameMask & ~offsetMask | linear & offsetMask) & a20Mask64
+                w.global = cr4 & MemoryAccess.cr4PGE != 0 && low & MemoryAccess.globalBit != 0
+                w.large = large
+                w.writable = rights & MemoryAccess.writableBit != 0
+                w.user = rights & MemoryAccess.userBit != 0
+                w.leafAddress = address
+                w.leafBits = MemoryAccess.missing(low, access)
+                return w
             }
-            leaf = pdpte; leafAddress = pdpteAddress; offsetMask = 0x3FFF_FFFF
-        } else {
-            guard pdpte & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
-            w.middleAddress = pdpteAddress
-            w.middleBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pdpte)
-            let (pdeAddress, pde) = try entry(pdpte, 21)
-            rights &= UInt32(truncatingIfNeeded: pde)
-            noExecute = noExecute || pde & MemoryAccess.executeDisable != 0
-            if pde & UInt64(MemoryAccess.pageSize) != 0 {
-                guard pde & (reserved | MemoryAccess.reserved2M) == 0 else {
-                    throw pageFault(linear, access, present: true, reserved: true)
-                }
-                leaf = pde; leafAddress = pdeAddress; offsetMask = 0x1F_FFFF
-            } else {
-                guard pde & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
-                w.upperAddress = pdeAddress
-                w.upperBits = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: pde)
-                let (pteAddress, pte) = try entry(pde, 12)
-                guard pte & reserved == 0 else { throw pageFault(linear, access, present: true, reserved: true) }
-                rights &= UInt32(truncatingIfNeeded: pte)
-                noExecute = noExecute || pte & MemoryAccess.executeDisable != 0
-                leaf = pte; leafAddress = pteAddress; offsetMask = 0xFFF
+            // The entries above the leaf get their accessed bit (§4.8).
+            let missing = MemoryAccess.accessed & ~UInt32(truncatingIfNeeded: e)
+            switch shift {
+            case 39: w.topAddress = address; w.topBits = missing
+            case 30: w.middleAddress = address; w.middleBits = missing
+            default: w.upperAddress = address; w.upperBits = missing
             }
+            table = e
+            shift -= 9
         }
-        try check(linear, access, rights: rights, noExecute: noExecute)
-        let leafLow = UInt32(truncatingIfNeeded: leaf)
-        w.physical = (leaf & MemoryAccess.frameMask & ~offsetMask | linear & offsetMask) & a20Mask64
-        w.global = pge && leafLow & MemoryAccess.globalBit != 0
-        w.large = offsetMask != 0xFFF
-        w.writable = rights & MemoryAccess.writableBit != 0
-        w.user = rights & MemoryAccess.userBit != 0
-        w.leafAddress = leafAddress
-        w.leafBits = MemoryAccess.missing(leafLow, access)
-        return w
     }
 
     /// The accessed bit, and for a write the dirty bit, that the entry mapping the page lacks (§4.8).
