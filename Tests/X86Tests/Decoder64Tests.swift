@@ -109,63 +109,13 @@ final class Decoder64Tests: XCTestCase {
         2222 2222 2222 2222
         2222 2222 2222 2222
         """
-    /// Two-byte map lengths after REX.W (48).
-    static let twoByteWide = """
-        4444 3333 3333 3433
-        3333 3333 4444 4444
-        4444 3333 3333 3333
-        3333 3333 3333 3333
-        4444 4444 4444 4444
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        7777 7777 7777 7777
-        4444 4444 4444 4444
-        3334 5433 3334 5434
-        4444 4444 3354 4444
-        4433 3334 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        """
-    /// Two-byte map lengths after 67.
-    static let twoByteAddress32 = """
-        4444 3333 3333 3433
-        3333 3333 4444 4444
-        4444 3333 3333 3333
-        3333 3333 3333 3333
-        4444 4444 4444 4444
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        7777 7777 7777 7777
-        4444 4444 4444 4444
-        3334 5433 3334 5434
-        4444 4444 3354 4444
-        4433 3334 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        """
-    /// Two-byte map lengths after 66.
-    static let twoByteOperand16 = """
-        4444 3333 3333 3433
-        3333 3333 4444 4444
-        4444 3333 3333 3333
-        3333 3333 3333 3333
-        4444 4444 4444 4444
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        7777 7777 7777 7777
-        4444 4444 4444 4444
-        3334 5433 3334 5434
-        4444 4444 3354 4444
-        4433 3334 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        """
+    /// Lengths after one 48, 67 or 66: in the two-byte map each adds its own
+    /// byte and changes nothing else in 64-bit mode (no two-byte opcode has an
+    /// immediate that 66 shortens or a moffs that 67 does), so the table is that
+    /// of a 16-bit segment with a 66 prefix (`DecoderTests.twoByteOperand32`).
+    static let twoByteWide = DecoderTests.twoByteOperand32
+    static let twoByteAddress32 = DecoderTests.twoByteOperand32
+    static let twoByteOperand16 = DecoderTests.twoByteOperand32
 
     /// ModR/M forms of 64-bit addressing (Tables 2-2, 2-3 and 2-5) with reg = 0,
     /// and the bytes they add after ModR/M 00: RIP-relative (05), SIB with no base

@@ -172,19 +172,10 @@ struct DiffGenerator64 {
         return DiffCase64(registers: regs, eflags: flags, instructions: out)
     }
 
-    /// Appends a group to a sequence; `undefined` tracks the status flags that may
-    /// be undefined at that point of the sequence.
+    /// Appends a group to a sequence (`DiffFlagModel.append`), defining the
+    /// flags with a CMP where needed.
     mutating func append(_ group: [DiffInstruction64], to out: inout [DiffInstruction64], undefined: inout UInt32) {
-        for insn in group {
-            if insn.flagsRead & undefined != 0 {
-                // The instruction would consume a flag left undefined: define all six first.
-                out.append(makeAlu(7))
-                undefined = 0
-            }
-            out.append(insn)
-            let effect = insn.flagEffect(maskedCount: insn.maskedCount(cl: nil))   // CL: any count
-            undefined = (undefined & ~effect.defined) | effect.undefined
-        }
+        DiffInstruction64.append(group, to: &out, undefined: &undefined) { makeAlu(7) }
     }
 
     /// One randomly chosen instruction, sometimes preceded by a setup instruction

@@ -164,6 +164,21 @@ protocol DiffFlagModel {
 extension DiffInstruction: DiffFlagModel {}
 
 extension DiffFlagModel {
+    /// Appends `group` to a sequence; `undefined` tracks the status flags that may
+    /// be undefined at that point of the sequence, and `defineFlags` makes the
+    /// instruction (a CMP) put before one that would consume such a flag.
+    static func append(_ group: [Self], to out: inout [Self], undefined: inout UInt32, defineFlags: () -> Self) {
+        for insn in group {
+            if insn.flagsRead & undefined != 0 {
+                out.append(defineFlags())
+                undefined = 0
+            }
+            out.append(insn)
+            let effect = insn.flagEffect(maskedCount: insn.maskedCount(cl: nil))   // CL: any count
+            undefined = (undefined & ~effect.defined) | effect.undefined
+        }
+    }
+
     /// Flags tested by condition code `cc` (SDM Vol. 1 Appendix B, Table B-1).
     static func conditionFlags(_ cc: Int) -> UInt32 {
         switch cc >> 1 {
