@@ -105,6 +105,24 @@ final class LongModeSystemTests: XCTestCase {
         XCTAssertEqual(cpu.segments[SegmentIndex.ss].selector, Rig.userData)
     }
 
+    /// An exception whose delivery faults on the ring-0 stack becomes #DF (the
+    /// #PF on the push, then a #PF while delivering that), taken on its IST
+    /// stack with the CS:RIP of the instruction that faulted first.
+    func testDoubleFaultOnAnISTStack() {
+        let rig = Rig(), cpu = rig.cpu
+        rig.put64(Rig.tss + 4, 0x40_0000)                  // RSP0 in unmapped memory
+        rig.put64(Rig.tss + 0x24, 0xE000)                  // IST1
+        let gate = Rig.idt + 16 * Int(Fault.doubleFault)
+        rig.put64(gate, rig.get64(UInt64(gate)) | 1 << 32)  // #DF uses IST1
+        rig.setLevel(3)
+        XCTAssertEqual(rig.step([0x0F, 0x0B]), Fault.doubleFault, "ud2 at CPL 3")
+        let rsp = cpu.get64(Reg.esp)
+        XCTAssertEqual(rsp, 0xE000 - 48, "on IST1: error code, RIP, CS, RFLAGS, RSP, SS")
+        XCTAssertEqual([rig.get64(rsp), rig.get64(rsp + 8), rig.get64(rsp + 16)], [0, UInt64(Rig.code), UInt64(Rig.userCode)])
+        XCTAssertEqual(cpu.cr2, 0x40_0000 - 8, "CR2: the first push")
+        XCTAssertEqual(cpu.cpl, 0)
+    }
+
     func testCallGateFaults() {
         let rig = Rig()
         let farCall = { (selector: UInt16) -> [UInt8] in [0x48, 0xFF, 0x1D, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, UInt8(selector), 0] }

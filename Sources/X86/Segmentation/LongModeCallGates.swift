@@ -28,6 +28,7 @@ extension CPU {
         let newRSP = try longModeStack(level: level, interruptStackTable: 0)
         if !CPU.isCanonical(newRSP) { throw Fault.ss(UInt32(selector & 0xFFFC)) }
         let oldSS = segments[SegmentIndex.ss], oldRSP = get64(Reg.esp), oldCPL = cpl
+        let oldCS = segments[SegmentIndex.cs], oldRIP = rip
         do throws(Fault) {
             try loadCodeSegment(target, d, offset: offset, level: level)
             segments[SegmentIndex.ss] = SegmentRegister(selector: UInt16(level), base: 0, limit: 0, attributes: 0)
@@ -37,6 +38,9 @@ extension CPU {
             try push(returnCS, size: 8)
             try push(returnIP, size: 8)
         } catch {
+            // CS:RIP were loaded before the pushes: the fault belongs to the old context.
+            segments[SegmentIndex.cs] = oldCS
+            rip = oldRIP
             segments[SegmentIndex.ss] = oldSS
             set64(Reg.esp, oldRSP)
             cpl = oldCPL

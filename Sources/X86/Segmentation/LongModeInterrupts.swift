@@ -36,6 +36,7 @@ extension CPU {
 
         let returnFlags = UInt64(eflags), returnCS = UInt64(segments[SegmentIndex.cs].selector), returnIP = rip
         let oldSS = segments[SegmentIndex.ss], oldRSP = get64(Reg.esp), oldCPL = cpl
+        let oldCS = segments[SegmentIndex.cs]
         let level = d.conformingOrExpandDown ? cpl : d.dpl
         let ist = gate.interruptStackTable
         var newRSP = oldRSP
@@ -56,6 +57,9 @@ extension CPU {
             try push(returnIP, size: 8)
             if let errorCode { try push(UInt64(errorCode), size: 8) }
         } catch {
+            // CS:RIP were loaded before the pushes: the fault belongs to the old context.
+            segments[SegmentIndex.cs] = oldCS
+            rip = returnIP
             segments[SegmentIndex.ss] = oldSS
             set64(Reg.esp, oldRSP)
             cpl = oldCPL
