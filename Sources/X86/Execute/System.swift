@@ -153,7 +153,9 @@ extension CPU {
             d = 0x4965_6E69 // "ineI"
             c = 0x6C65_746E // "ntel"
         case 1:
-            a = 0x0000_0611 // family 6, model 1, stepping 1
+            // Family 6, model 15 (0FH), stepping 11: the first family-6 processors
+            // with Intel 64; the feature bits, not the model, say what is there.
+            a = 0x0000_06FB
             c = 1 << 13
             d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
                 | 1 << 15 | 1 << 16 | 1 << 17
