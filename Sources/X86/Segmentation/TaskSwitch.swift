@@ -132,7 +132,8 @@ extension CPU {
         guard code.present else { throw Fault(Fault.segmentNotPresent, errorCode: csCode) }
         try markAccessed(cs, code)
         segments[SegmentIndex.cs] = code.segment(selector: cs)
-        segments[SegmentIndex.cs].attributes |= 1
+        // Outside IA-32e mode (the only place tasks switch) CS caches no L bit.
+        segments[SegmentIndex.cs].attributes = segments[SegmentIndex.cs].attributes & ~SegmentRegister.longBit | 1
         cpl = level
         do throws(Fault) {
             try loadStackSegment(selectors[SegmentIndex.ss], cpl: level)
