@@ -64,8 +64,8 @@ public final class CPU {
 
     /// Work at the next instruction boundary: bit 0 the INTR line, bit 1 a
     /// pending NMI, bit 2 debug work (`CPU.debugEvent`), bit 3 an interrupt
-    /// shadow, bit 4 a tracer (`CPU.traceEvent`). One word, so that the loop
-    /// tests them all with a single load.
+    /// shadow, bit 4 a tracer (`CPU.traceEvent`), bit 5 a stop (`stopRequested`).
+    /// One word, so that the loop tests them all with a single load.
     @exclusivity(unchecked) var pendingEvents: UInt8 = 0
     /// Set by the board while the INTR line is asserted.
     public var interruptRequested: Bool {
@@ -89,8 +89,14 @@ public final class CPU {
         get { pendingEvents & CPU.shadowEvent != 0 }
         set { pendingEvents = newValue ? pendingEvents | CPU.shadowEvent : pendingEvents & ~CPU.shadowEvent }
     }
-    /// Set by an OUT, a store to a device, or the board, to end the current `run` early.
-    @exclusivity(unchecked) public var stopRequested = false
+    /// Set by an OUT, HLT, a triple fault or the board to end the current `run`
+    /// after the instruction under way: bit 5 of `pendingEvents`, so that the
+    /// loop finds it with the other boundary work.
+    static let stopEvent: UInt8 = 32
+    public var stopRequested: Bool {
+        get { pendingEvents & CPU.stopEvent != 0 }
+        set { pendingEvents = newValue ? pendingEvents | CPU.stopEvent : pendingEvents & ~CPU.stopEvent }
+    }
     /// Nesting of exception delivery, for #DF and triple fault (SDM Vol. 3 §6.15, "Interrupt 8").
     @exclusivity(unchecked) var faultDepth = 0
     @exclusivity(unchecked) public internal(set) var shutdown = false

@@ -33,10 +33,16 @@ extension CPU {
         var remaining = budget
         let tags = decodeCache.tags, entries = decodeCache.entries
         while remaining > 0 {
-            if pendingEvents != 0 && serviceEvents() {
-                instructionCount &+= 1
-                remaining &-= 1
-                continue
+            if pendingEvents != 0 {
+                if pendingEvents & CPU.stopEvent != 0 {
+                    pendingEvents &= ~CPU.stopEvent
+                    return halted ? .halted : shutdown ? .shutdown : .stopRequested
+                }
+                if serviceEvents() {
+                    instructionCount &+= 1
+                    remaining &-= 1
+                    continue
+                }
             }
 
             let cs = segments[SegmentIndex.cs]
@@ -136,7 +142,6 @@ extension CPU {
             }
             instructionCount &+= 1
             remaining &-= 1
-            if stopRequested { return halted ? .halted : shutdown ? .shutdown : .stopRequested }
         }
         return .budget
     }
