@@ -125,8 +125,14 @@ extension CPU {
     func group9(_ i: DecodedInstruction) throws(Fault) {
         guard i.regField == 1, !i.registerForm else { throw Fault.ud }
         let half = i.operandSize == 8 ? 8 : 4
+        // Misalignment is found before the segment and canonical checks, as AMD
+        // processors order them (Intel's manual gives no order).
+        if half == 8 {
+            let s = Int(i.segment)
+            let base = mode64 && s < SegmentIndex.fs ? 0 : segments[s].base
+            if (base &+ effectiveAddress(i)) & 15 != 0 { throw Fault.gp() }
+        }
         let a = try operandAddressForWrite(i, size: 2 * half)
-        if half == 8 && a & 15 != 0 { throw Fault.gp() }
         try probeWrite(a, size: 2 * half)
         let low = try readLinear(a, size: half), high = try readLinear(a &+ UInt64(half), size: half)
         let equal = low == getReg(Reg.eax, size: half) && high == getReg(Reg.edx, size: half)

@@ -33,14 +33,17 @@ extension CPU {
         // iteration that hit it: the trap comes between iterations (SDM Vol. 3 §18.3.1.2).
         let watching = pendingEvents & CPU.debugEvent != 0
 
-        // Only the registers the instruction uses are written back: a 32-bit
-        // write would clear the upper half of the other one in 64-bit mode.
+        // Only the registers the instruction uses are written back, and only once
+        // an iteration has completed: a 32-bit write would clear the upper half
+        // of a register that the processor leaves alone in 64-bit mode.
         let usesSource = i.opcode & 0xFE != 0xAA && i.opcode & 0xFE != 0xAE && i.opcode & 0xFE != 0x6C
         let usesDestination = i.opcode & 0xFE != 0xAC && i.opcode & 0xFE != 0x6E
         defer {
-            if usesSource { setReg(Reg.esi, size: addressSize, si) }
-            if usesDestination { setReg(Reg.edi, size: addressSize, di) }
-            if repeated { setReg(Reg.ecx, size: addressSize, count) }
+            if n > 0 {
+                if usesSource { setReg(Reg.esi, size: addressSize, si) }
+                if usesDestination { setReg(Reg.edi, size: addressSize, di) }
+                if repeated { setReg(Reg.ecx, size: addressSize, count) }
+            }
         }
         while count != 0 && n < CPU.repeatChunk && !stop {
             switch i.opcode {
