@@ -3,8 +3,9 @@
  *
  * Runs single x86 instructions on the host CPU (x86-64, 64-bit user mode) and
  * reports the general-purpose registers and EFLAGS after each one.  The Swift
- * test compiles this file at test time (`cc -O1 -o native_runner native_runner.c`)
- * and talks to one process over stdin/stdout.  It is not a SwiftPM target.
+ * test compiles it at test time (`cc -O1 -o native_runner native_runner.c
+ * native_runner_paged.c`) and talks to one process over stdin/stdout.  It is
+ * not a SwiftPM target.
  *
  * How an instruction runs: `spc_run_insn` (assembly below) saves the C
  * callee-saved registers, loads EFLAGS (PUSH/POPFQ) and the low 32 bits of
@@ -31,26 +32,9 @@
  *       u8 fault (0xFF = none, else the exception vector),
  *       u32 regs[8], u32 eflags  (after the instruction, or before it if it faulted).
  *
- * `native_runner --paged` speaks the paged protocol instead (version 1 of the
- * same hello, with "SPCP" for "SPCN"): instructions with 32-bit memory operands
- * (0x67 prefix, so addresses are computed and wrapped in 32 bits as in a 32-bit
- * code segment) run against a data region of REGION_PAGES 4 KiB pages at
- * REGION_BASE, inside a PROT_NONE reservation of RESERVE_SIZE bytes at
- * RESERVE_BASE so that every nearby address faults instead of reaching some
- * other mapping.  Each case gives each page a protection (0 PROT_NONE, 1
- * PROT_READ, 2 PROT_READ|PROT_WRITE) and a seed for its contents (word k of the
- * region is fill_word(seed, k), computed identically by the Swift side).
- *   Request batch:  u32 caseCount (0 = exit), then per case:
- *       u32 regs[8], u32 eflags, u32 seed, u8 protection[REGION_PAGES],
- *       u32 insnCount, then per instruction: u8 length, length bytes.
- *   Response batch, per case: u32 stepCount, then per step:
- *       u8 fault (0xFF = none, else the vector: REG_TRAPNO), u32 error code
- *       (REG_ERR), u32 fault address (si_addr for #PF, the would-be CR2, else 0),
- *       u32 regs[8], u32 eflags (after the instruction; for a fault the state
- *       the fault was taken in, from the signal context, ESP excepted, so a
- *       REP string instruction shows its progress), u16 changeCount, then
- *       changeCount times u16 offset, u8 value: the region bytes that differ
- *       from before the instruction.
+ * `native_runner --paged` and `--paged64` run instructions with memory
+ * operands against a data region with page protections: see
+ * native_runner_paged.c.
  *
  * `native_runner --long` speaks the 64-bit protocol (hello "SPCL", version 1):
  * instructions may carry REX prefixes and use all sixteen 64-bit registers but
@@ -73,18 +57,7 @@
 #include <time.h>
 #include <ucontext.h>
 
-#if !defined(__x86_64__)
-#error "native_runner needs an x86-64 host"
-#endif
-
-#define NO_FAULT 0xFF
-#define MAX_INSN 15
-#define MAX_STEPS 64
-
-struct state {
-    uint32_t regs[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
-    uint32_t eflags;
-};
+#include "native_runner.h"
 
 /* void spc_run_insn(struct state *s, const void *code) */
 __asm__(
@@ -133,11 +106,6 @@ __asm__(
 
 void spc_run_insn(struct state *s, const void *code);
 
-struct state64 {
-    uint64_t regs[16]; /* RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 */
-    uint32_t eflags;
-};
-
 /* The state and the code of the instruction spc_run_insn64 runs: globals,
  * reached RIP-relative, since the instruction may use every register but RSP
  * and so none can hold a pointer to them across it. */
@@ -181,13 +149,7 @@ static int code_page_rwx; /* 0: the page is toggled RW <-> RX around each write 
 static sigjmp_buf fault_env;
 static volatile sig_atomic_t fault_armed;
 
-/* What the signal handler saw: the vector, error code and fault address the
- * kernel took from the CPU, and the registers in the interrupted context. */
-static struct {
-    int vector;
-    uint32_t error_code, address;
-    struct state at_fault;
-} last_fault;
+struct fault_record last_fault;
 
 static void on_fault(int sig, siginfo_t *info, void *context) {
     if (!fault_armed) {
@@ -197,11 +159,13 @@ static void on_fault(int sig, siginfo_t *info, void *context) {
     }
     fault_armed = 0;
     const greg_t *g = ((const ucontext_t *)context)->uc_mcontext.gregs;
-    static const int order[8] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI};
+    static const int order[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                                  REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
     last_fault.vector = (int)g[REG_TRAPNO];
     last_fault.error_code = (uint32_t)g[REG_ERR];
-    last_fault.address = last_fault.vector == 14 ? (uint32_t)(uintptr_t)info->si_addr : 0;
-    for (int r = 0; r < 8; r++) last_fault.at_fault.regs[r] = (uint32_t)g[order[r]];
+    last_fault.address = last_fault.vector == 14 ? (uint64_t)(uintptr_t)info->si_addr : 0;
+    last_fault.rip = (uint64_t)g[REG_RIP];
+    for (int r = 0; r < 16; r++) last_fault.at_fault.regs[r] = (uint64_t)g[order[r]];
     last_fault.at_fault.eflags = (uint32_t)g[REG_EFL];
     siglongjmp(fault_env, 1);
 }
@@ -222,8 +186,11 @@ static void setup(void) {
     for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
 }
 
-/* Runs one instruction on *s; returns NO_FAULT or the vector (then *s is
- * unchanged and last_fault describes the fault). */
+void use_code_page(uint8_t *page, int rwx) {
+    code_page = page;
+    code_page_rwx = rwx;
+}
+
 static void place_code(const uint8_t *bytes, unsigned len) {
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_WRITE);
     memset(code_page, 0xCC, 64);
@@ -232,7 +199,9 @@ static void place_code(const uint8_t *bytes, unsigned len) {
     if (!code_page_rwx) mprotect(code_page, 4096, PROT_READ | PROT_EXEC);
 }
 
-static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
+/* Runs one instruction on *s; returns NO_FAULT or the vector (then *s is
+ * unchanged and last_fault describes the fault). */
+int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
     place_code(bytes, len);
     static struct state work; /* static: must survive the siglongjmp */
     work = *s;
@@ -245,7 +214,7 @@ static int run_one(struct state *s, const uint8_t *bytes, unsigned len) {
 }
 
 /* As run_one, for the 64-bit state. */
-static int run_one64(struct state64 *s, const uint8_t *bytes, unsigned len) {
+int run_one64(struct state64 *s, const uint8_t *bytes, unsigned len) {
     place_code(bytes, len);
     spc_state64 = *s;
     spc_code64 = code_page;
@@ -272,33 +241,34 @@ static uint32_t features(char vendor[12]) {
 
 /* ---- stdin/stdout protocol ---- */
 
-static void read_exact(void *p, size_t n) {
+void read_exact(void *p, size_t n) {
     if (n && fread(p, 1, n, stdin) != n) exit(feof(stdin) ? 0 : 3);
 }
-static void write_exact(const void *p, size_t n) {
+void write_exact(const void *p, size_t n) {
     if (n && fwrite(p, 1, n, stdout) != n) exit(4);
 }
-static uint32_t read_u32(void) {
+uint32_t read_u32(void) {
     uint8_t b[4];
     read_exact(b, 4);
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
-static void put_u32(uint8_t *p, uint32_t v) {
+void put_u32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
-static uint64_t read_u64(void) {
+uint64_t read_u64(void) {
     uint64_t low = read_u32();
     return low | (uint64_t)read_u32() << 32;
 }
-static void put_u64(uint8_t *p, uint64_t v) {
+void put_u64(uint8_t *p, uint64_t v) {
     put_u32(p, (uint32_t)v);
     put_u32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* Growable output buffer for one batch of responses. */
-static uint8_t *out_buf;
-static size_t out_len, out_cap;
-static uint8_t *out_reserve(size_t n) {
+uint8_t *out_buf;
+size_t out_len;
+static size_t out_cap;
+uint8_t *out_reserve(size_t n) {
     if (out_len + n > out_cap) {
         out_cap = (out_len + n) * 2 + 4096;
         out_buf = realloc(out_buf, out_cap);
@@ -309,10 +279,13 @@ static uint8_t *out_reserve(size_t n) {
     return p;
 }
 
-struct insn { uint8_t len, bytes[MAX_INSN]; };
+void send_responses(void) {
+    write_exact(out_buf, out_len);
+    fflush(stdout);
+}
 
 /* The hello of a protocol: its 4-byte magic, version 1, features, vendor. */
-static void send_hello(const char magic[4]) {
+void send_hello(const char magic[4]) {
     char vendor[12];
     uint8_t hello[24];
     memcpy(hello, magic, 4);
@@ -324,7 +297,7 @@ static void send_hello(const char magic[4]) {
 }
 
 /* A case's instruction count and instructions; 0 on a malformed request. */
-static int read_instructions(struct insn *insns, uint32_t *count) {
+int read_instructions(struct insn *insns, uint32_t *count) {
     uint32_t n = read_u32();
     if (n > MAX_STEPS) { fprintf(stderr, "native_runner: too many instructions (%u)\n", n); return 0; }
     for (uint32_t i = 0; i < n; i++) {
@@ -367,8 +340,7 @@ static int serve(void) {
             }
             put_u32(out_buf + count_at, steps);
         }
-        write_exact(out_buf, out_len);
-        fflush(stdout);
+        send_responses();
     }
 }
 
@@ -402,133 +374,7 @@ static int serve_long(void) {
             }
             put_u32(out_buf + count_at, steps);
         }
-        write_exact(out_buf, out_len);
-        fflush(stdout);
-    }
-}
-
-/* ---- --paged: memory operands against a data region with page protections ---- */
-
-#define RESERVE_BASE 0x08000000u
-#define RESERVE_SIZE 0x30000000u
-#define REGION_BASE 0x20000000u
-#define REGION_PAGES 8
-#define PAGE 4096
-#define REGION_SIZE (REGION_PAGES * PAGE)
-
-static uint8_t *const region = (uint8_t *)(uintptr_t)REGION_BASE;
-/* The region as it was before the current instruction. */
-static uint8_t shadow[REGION_SIZE];
-static uint8_t protection[REGION_PAGES];
-
-/* Word k of the region for a case's seed: a hash of (seed, k) that often
- * yields the edge values 0, all-ones or bytes of 00/7F/80/FF.  PagedRegion.word
- * in the Swift test computes the same. */
-static uint32_t fill_word(uint32_t seed, uint32_t k) {
-    uint32_t x = seed ^ (k * 0x9E3779B9u);
-    x ^= x >> 16; x *= 0x7FEB352Du;
-    x ^= x >> 15; x *= 0x846CA68Bu;
-    x ^= x >> 16;
-    static const uint8_t edges[4] = {0x00, 0x7F, 0x80, 0xFF};
-    switch (x & 7) {
-    case 0: return 0;
-    case 1: return 0xFFFFFFFFu;
-    case 2:
-        return (uint32_t)edges[x >> 8 & 3] | (uint32_t)edges[x >> 10 & 3] << 8
-            | (uint32_t)edges[x >> 12 & 3] << 16 | (uint32_t)edges[x >> 14 & 3] << 24;
-    default: return x;
-    }
-}
-
-static void setup_region(void) {
-    void *r = mmap((void *)(uintptr_t)RESERVE_BASE, RESERVE_SIZE, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-    if (r != (void *)(uintptr_t)RESERVE_BASE) {
-        fprintf(stderr, "native_runner: cannot reserve %#x bytes at %#x\n", RESERVE_SIZE, RESERVE_BASE);
-        exit(2);
-    }
-}
-
-static void check(int result, const char *what) {
-    if (result != 0) { perror(what); exit(2); }
-}
-
-/* Fills the region from the seed and applies the protections. */
-static void prepare_region(uint32_t seed) {
-    check(mprotect(region, REGION_SIZE, PROT_READ | PROT_WRITE), "mprotect");
-    for (uint32_t k = 0; k < REGION_SIZE / 4; k++) {
-        uint32_t w = fill_word(seed, k);
-        memcpy(region + 4 * k, &w, 4);
-    }
-    memcpy(shadow, region, REGION_SIZE);
-    for (int p = 0; p < REGION_PAGES; p++) {
-        int prot = protection[p] == 2 ? PROT_READ | PROT_WRITE : protection[p] == 1 ? PROT_READ : PROT_NONE;
-        if (prot != (PROT_READ | PROT_WRITE)) check(mprotect(region + p * PAGE, PAGE, prot), "mprotect");
-    }
-}
-
-/* Appends the bytes of the writable pages that changed since the shadow copy
- * (u16 count, then u16 offset + u8 value each) and brings the shadow up to date. */
-static void put_changes(void) {
-    size_t count_at = out_len;
-    out_reserve(2);
-    unsigned count = 0;
-    for (int p = 0; p < REGION_PAGES; p++) {
-        if (protection[p] != 2 || memcmp(region + p * PAGE, shadow + p * PAGE, PAGE) == 0) continue;
-        for (unsigned i = p * PAGE; i < (unsigned)(p + 1) * PAGE; i++) {
-            if (region[i] == shadow[i]) continue;
-            uint8_t *q = out_reserve(3);
-            q[0] = (uint8_t)i; q[1] = (uint8_t)(i >> 8); q[2] = region[i];
-            shadow[i] = region[i];
-            count++;
-        }
-    }
-    out_buf[count_at] = (uint8_t)count;
-    out_buf[count_at + 1] = (uint8_t)(count >> 8);
-}
-
-static int serve_paged(void) {
-    setup_region();
-    send_hello("SPCP");
-
-    static struct insn insns[MAX_STEPS];
-    for (;;) {
-        uint32_t cases = read_u32();
-        if (cases == 0) return 0;
-        out_len = 0;
-        for (uint32_t c = 0; c < cases; c++) {
-            struct state s;
-            for (int r = 0; r < 8; r++) s.regs[r] = read_u32();
-            s.eflags = read_u32();
-            uint32_t seed = read_u32();
-            read_exact(protection, REGION_PAGES);
-            uint32_t n;
-            if (!read_instructions(insns, &n)) return 6;
-            prepare_region(seed);
-            size_t count_at = out_len;
-            out_reserve(4);
-            uint32_t steps = 0;
-            for (uint32_t i = 0; i < n; i++) {
-                int fault = run_one(&s, insns[i].bytes, insns[i].len);
-                struct state after = s;
-                if (fault != NO_FAULT) {
-                    after = last_fault.at_fault;
-                    after.regs[4] = s.regs[4];
-                }
-                uint8_t *p = out_reserve(45);
-                p[0] = (uint8_t)fault;
-                put_u32(p + 1, fault == NO_FAULT ? 0 : last_fault.error_code);
-                put_u32(p + 5, fault == NO_FAULT ? 0 : last_fault.address);
-                for (int r = 0; r < 8; r++) put_u32(p + 9 + 4 * r, after.regs[r]);
-                put_u32(p + 41, after.eflags);
-                put_changes();
-                steps++;
-                if (fault != NO_FAULT) break;
-            }
-            put_u32(out_buf + count_at, steps);
-        }
-        write_exact(out_buf, out_len);
-        fflush(stdout);
+        send_responses();
     }
 }
 
@@ -641,6 +487,7 @@ int main(int argc, char **argv) {
     setup();
     if (argc > 1 && strcmp(argv[1], "--selftest") == 0) return selftest();
     if (argc > 1 && strcmp(argv[1], "--paged") == 0) return serve_paged();
+    if (argc > 1 && strcmp(argv[1], "--paged64") == 0) return serve_paged64();
     if (argc > 1 && strcmp(argv[1], "--long") == 0) return serve_long();
     return serve();
 }

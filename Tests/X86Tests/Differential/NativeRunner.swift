@@ -1,8 +1,8 @@
 // Builds and drives Tests/NativeRunner/native_runner.c, which runs instructions
-// on the host CPU, in its register-only mode, its paged mode (`--paged`, memory
-// operands against a data region with page protections) or its 64-bit mode
-// (`--long`, REX prefixes and all sixteen 64-bit registers). See the protocol
-// description at the top of that file.
+// on the host CPU, in its register-only mode, its 64-bit mode (`--long`, REX
+// prefixes and all sixteen 64-bit registers) or its paged modes (`--paged` and
+// `--paged64`, in native_runner_paged.c: memory operands against a data region
+// with page protections). See the protocol descriptions at the top of those files.
 
 import Foundation
 import XCTest
@@ -48,12 +48,13 @@ enum NativeRunnerError: Error, CustomStringConvertible {
 final class NativeRunner {
     /// The runner's protocols, by the magic of their hello.
     enum Mode: String {
-        case registers = "SPCN", paged = "SPCP", long = "SPCL"
+        case registers = "SPCN", paged = "SPCP", long = "SPCL", paged64 = "SPCQ"
         var arguments: [String] {
             switch self {
             case .registers: return []
             case .paged: return ["--paged"]
             case .long: return ["--long"]
+            case .paged64: return ["--paged64"]
             }
         }
     }
@@ -66,11 +67,13 @@ final class NativeRunner {
     /// LAHF/SAHF are usable in 64-bit mode.
     let hasLahfSahf: Bool
 
-    static var sourceURL: URL {
-        // #filePath: Tests/X86Tests/Differential/NativeRunner.swift -> Tests/NativeRunner/native_runner.c
-        URL(fileURLWithPath: #filePath)
+    /// The runner's C sources (the core and the paged modes), compiled together.
+    static var sourceURLs: [URL] {
+        // #filePath: Tests/X86Tests/Differential/NativeRunner.swift -> Tests/NativeRunner/
+        let directory = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("NativeRunner/native_runner.c")
+            .appendingPathComponent("NativeRunner")
+        return ["native_runner.c", "native_runner_paged.c"].map { directory.appendingPathComponent($0) }
     }
 
     /// Compiles the runner into a new temporary directory (about 0.1 s) and
@@ -91,7 +94,7 @@ final class NativeRunner {
         let exe = dir.appendingPathComponent("native_runner")
         let compiler = Process()
         compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path, sourceURL.path]
+        compiler.arguments = ["-O1", "-o", exe.path] + sourceURLs.map { $0.path }
         let errors = Pipe()
         compiler.standardError = errors
         compiler.standardOutput = errors

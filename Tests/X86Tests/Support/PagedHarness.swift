@@ -47,6 +47,60 @@ struct ByteChange: Equatable {
     var value: UInt8
 }
 
+/// The region's frames in a test bus's RAM (`PagedHarness`,
+/// `PagedLongModeHarness`): filled from a case's seed, and compared with a
+/// shadow copy to find the bytes an instruction changed.
+final class PagedRegionFrames {
+    /// The first frame, in the bus's RAM.
+    let frames: UnsafeMutableRawPointer
+    /// Copy of the region before the instruction, to find the bytes it changed.
+    private let shadow = UnsafeMutableRawPointer.allocate(byteCount: PagedRegion.size, alignment: 4096)
+    /// The region's contents for each seed seen so far.
+    private var contents: [UInt32: UnsafeMutableRawPointer] = [:]
+
+    init(_ frames: UnsafeMutableRawPointer) { self.frames = frames }
+
+    deinit {
+        shadow.deallocate()
+        for buffer in contents.values { buffer.deallocate() }
+    }
+
+    /// Fills the frames and the shadow copy from `seed` (`PagedRegion.word`).
+    func fill(seed: UInt32) {
+        let filled: UnsafeMutableRawPointer
+        if let known = contents[seed] {
+            filled = known
+        } else {
+            filled = .allocate(byteCount: PagedRegion.size, alignment: 4096)
+            for k in 0..<PagedRegion.size / 4 {
+                filled.storeBytes(of: PagedRegion.word(seed: seed, index: UInt32(k)), toByteOffset: 4 * k, as: UInt32.self)
+            }
+            contents[seed] = filled
+        }
+        frames.copyMemory(from: filled, byteCount: PagedRegion.size)
+        shadow.copyMemory(from: filled, byteCount: PagedRegion.size)
+    }
+
+    /// The bytes of the region that differ from the shadow copy, which is then
+    /// brought up to date. The host can only report changes to writable pages;
+    /// SwiftPC's other pages are looked at too, as a change there is a bug.
+    func changes() -> [ByteChange] {
+        var out: [ByteChange] = []
+        for page in 0..<PagedRegion.pages {
+            let offset = page * 0x1000
+            guard memcmp(frames + offset, shadow + offset, 0x1000) != 0 else { continue }
+            for i in offset..<offset + 0x1000 {
+                let value = frames.load(fromByteOffset: i, as: UInt8.self)
+                if value != shadow.load(fromByteOffset: i, as: UInt8.self) {
+                    out.append(ByteChange(offset: i, value: value))
+                    shadow.storeBytes(of: value, toByteOffset: i, as: UInt8.self)
+                }
+            }
+        }
+        return out
+    }
+}
+
 struct PagedOutcome {
     var registers: [UInt32]
     var eflags: UInt32
@@ -78,10 +132,7 @@ final class PagedHarness {
     static let lowTable = 0x5000, regionTable = 0x6000, kernelStackTop: UInt32 = 0x8000
     static let handlers = 0x8000, code = 0x9000, userStack = 0xA000
     static let regionFrames = 0x10_0000
-    /// Copy of the region before the instruction, to find the bytes it changed.
-    private let shadow = UnsafeMutableRawPointer.allocate(byteCount: PagedRegion.size, alignment: 4096)
-    /// The region's contents for each seed seen so far.
-    private var contents: [UInt32: UnsafeMutableRawPointer] = [:]
+    private lazy var region = PagedRegionFrames(bus.ram + PagedHarness.regionFrames)
 
     init() {
         func put32(_ address: Int, _ v: UInt32) { bus.ram.storeBytes(of: v, toByteOffset: address, as: UInt32.self) }
@@ -116,11 +167,6 @@ final class PagedHarness {
         try! cpu.memory.setPaging(cr0: cpu.cr0, cr3: cpu.cr3, cr4: 0, nxe: false)
     }
 
-    deinit {
-        shadow.deallocate()
-        for buffer in contents.values { buffer.deallocate() }
-    }
-
     /// Fills the region from `seed`, maps its pages with `protections` and sets
     /// CR0.WP, which must not matter at CPL 3 (SDM Vol. 3 §4.6.1).
     func prepare(seed: UInt32, protections: [PageProtection], writeProtect: Bool = true) {
@@ -129,18 +175,7 @@ final class PagedHarness {
             cpu.cr0 = cr0
             try! cpu.memory.setPaging(cr0: cr0, cr3: cpu.cr3, cr4: 0, nxe: false)
         }
-        let filled: UnsafeMutableRawPointer
-        if let known = contents[seed] {
-            filled = known
-        } else {
-            filled = .allocate(byteCount: PagedRegion.size, alignment: 4096)
-            for k in 0..<PagedRegion.size / 4 {
-                filled.storeBytes(of: PagedRegion.word(seed: seed, index: UInt32(k)), toByteOffset: 4 * k, as: UInt32.self)
-            }
-            contents[seed] = filled
-        }
-        (bus.ram + PagedHarness.regionFrames).copyMemory(from: filled, byteCount: PagedRegion.size)
-        shadow.copyMemory(from: filled, byteCount: PagedRegion.size)
+        region.fill(seed: seed)
         for (k, protection) in protections.enumerated() {
             let frame = UInt32(PagedHarness.regionFrames + k * 0x1000)
             let entry: UInt32
@@ -171,7 +206,7 @@ final class PagedHarness {
         cpu.cr2 = 0
         cpu.halted = false
         _ = cpu.run(budget: 1)
-        var outcome = PagedOutcome(registers: (0..<8).map { cpu.get32($0) }, eflags: cpu.eflags, changes: changes())
+        var outcome = PagedOutcome(registers: (0..<8).map { cpu.get32($0) }, eflags: cpu.eflags, changes: region.changes())
         if cpu.segments[SegmentIndex.cs].selector == PagedHarness.kernelCode {
             let vector = UInt8(truncatingIfNeeded: cpu.eip &- UInt32(PagedHarness.handlers))
             var frame = Int(cpu.get32(Reg.esp))
@@ -185,25 +220,5 @@ final class PagedHarness {
             outcome.cr2 = UInt32(truncatingIfNeeded: cpu.cr2)
         }
         return outcome
-    }
-
-    /// The bytes of the region that differ from the shadow copy, which is then
-    /// brought up to date. The host can only report changes to writable pages;
-    /// SwiftPC's other pages are looked at too, as a change there is a bug.
-    private func changes() -> [ByteChange] {
-        var out: [ByteChange] = []
-        let ram = bus.ram + PagedHarness.regionFrames
-        for page in 0..<PagedRegion.pages {
-            let offset = page * 0x1000
-            guard memcmp(ram + offset, shadow + offset, 0x1000) != 0 else { continue }
-            for i in offset..<offset + 0x1000 {
-                let value = ram.load(fromByteOffset: i, as: UInt8.self)
-                if value != shadow.load(fromByteOffset: i, as: UInt8.self) {
-                    out.append(ByteChange(offset: i, value: value))
-                    shadow.storeBytes(of: value, toByteOffset: i, as: UInt8.self)
-                }
-            }
-        }
-        return out
     }
 }
