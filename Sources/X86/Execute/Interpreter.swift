@@ -111,8 +111,22 @@ extension CPU {
                     let v = getReg(r, size: s)
                     setReg(r, size: s, getReg(Reg.eax, size: s))
                     setReg(Reg.eax, size: s, v)
-                case .moveToRM: try writeRM(i, size: size, getReg(i.reg, size: size))
-                case .moveFromRM: setReg(i.reg, size: size, try readRM(i, size: size))
+                case .moveToRM:
+                    // One inlined copy per size, as for the ALU forms, so that the
+                    // register and memory accesses switch on no size at run time.
+                    switch size {
+                    case 4: try writeRM(i, size: 4, getReg(i.reg, size: 4))
+                    case 2: try writeRM(i, size: 2, getReg(i.reg, size: 2))
+                    case 1: try writeRM(i, size: 1, getReg(i.reg, size: 1))
+                    default: try writeRM(i, size: 8, getReg(i.reg, size: 8))
+                    }
+                case .moveFromRM:
+                    switch size {
+                    case 4: setReg(i.reg, size: 4, try readRM(i, size: 4))
+                    case 2: setReg(i.reg, size: 2, try readRM(i, size: 2))
+                    case 1: setReg(i.reg, size: 1, try readRM(i, size: 1))
+                    default: setReg(i.reg, size: 8, try readRM(i, size: 8))
+                    }
                 case .loadEffectiveAddress:
                     guard !i.registerForm else { throw Fault.ud }
                     setReg(i.reg, size: i.operandSize, effectiveAddress(i) & CPU.mask(i.operandSize))
