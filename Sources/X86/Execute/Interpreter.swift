@@ -79,8 +79,13 @@ extension CPU {
                     test(try readRM(i, size: size), s, size: size)
                 case .testAccumulator: test(getReg(Reg.eax, size: size), i.immediate & CPU.mask(size), size: size)
                 case .incrementRegister, .decrementRegister:
-                    let r = i.rm, s = i.operandSize
-                    setReg(r, size: s, incDec(getReg(r, size: s), decrement: i.opcode >= 0x48, size: s))
+                    // 40-4F exist outside 64-bit mode only: 16 or 32 bits.
+                    let r = i.rm, decrement = i.opcode >= 0x48
+                    if i.operandSize == 4 {
+                        setReg(r, size: 4, incDec(getReg(r, size: 4), decrement: decrement, size: 4))
+                    } else {
+                        setReg(r, size: 2, incDec(getReg(r, size: 2), decrement: decrement, size: 2))
+                    }
                 case .pushRegister: try push(getReg(i.rm, size: i.operandSize), size: i.operandSize)
                 case .popRegister:
                     let v = try pop(size: i.operandSize)
