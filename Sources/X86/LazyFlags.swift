@@ -146,6 +146,8 @@ public struct LazyFlags {
     /// index into the condition's truth table.
     @inline(__always) public func condition(_ cc: Int) -> Bool {
         var combo: UInt32
+        // E and NE, the most frequent, need ZF alone.
+        if lazy && cc & 0xE == 4 { return (result == 0) != (cc & 1 != 0) }
         if lazy {
             combo = UInt32(truncatingIfNeeded: carries >> 63)
             combo |= (result == 0 ? 2 : 0)
