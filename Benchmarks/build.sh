@@ -2,7 +2,7 @@
 # Rebuilds the benchmark ROM with nasm.
 set -euo pipefail
 cd "$(dirname "$0")"
-for rom in sieve paging; do
+for rom in sieve paging long; do
   nasm -f bin -o "$rom.bin" "$rom.asm"
   test "$(stat -c %s "$rom.bin")" -eq 65536
   echo "built Benchmarks/$rom.bin"

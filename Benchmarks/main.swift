@@ -7,14 +7,16 @@ import Machine
 /// the others' MIPS is that count over their wall time, start-up included.
 let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// (name, ROM, the prefix of its result line, data loads it makes by construction
-/// in its paging sweeps, for the TLB hit rate; 0 when it does not page).
-let workloads: [(String, String, String, Double)] = [
-    ("real-mode sieve + 32-bit mixing loop", "sieve.bin", "sieve:", 0),
-    ("paging: 2048-page sweeps under 4 KiB paging", "paging.bin", "paging:", 20_000 * 2048),
+/// in its paging sweeps, for the TLB hit rate (0 when it does not page), and
+/// the QEMU system that runs it).
+let workloads: [(String, String, String, Double, String)] = [
+    ("real-mode sieve + 32-bit mixing loop", "sieve.bin", "sieve:", 0, "qemu-system-i386"),
+    ("paging: 2048-page sweeps under 4 KiB paging", "paging.bin", "paging:", 20_000 * 2048, "qemu-system-i386"),
+    ("long mode: 64-bit sweeps and mixing under 4-level paging", "long.bin", "long:", 20_000 * 1024, "qemu-system-x86_64"),
 ]
 
-func runQEMU(_ path: String) -> Double? {
-    guard let qemu = executable("qemu-system-i386") else { return nil }
+func runQEMU(_ path: String, system: String) -> Double? {
+    guard let qemu = executable(system) else { return nil }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: qemu)
     p.arguments = ["-bios", path, "-display", "none", "-debugcon", "null", "-serial", "null",
@@ -85,7 +87,7 @@ func report(_ name: String, seconds: Double?, instructions: UInt64, mips: Double
     print("  \(name): \(String(format: "%.3f", seconds)) s: \(String(format: "%.1f", theirs)) MIPS; SwiftPC is \(String(format: "%.2f", mips / theirs))x")
 }
 
-for (name, file, marker, pagedLoads) in workloads {
+for (name, file, marker, pagedLoads, qemuSystem) in workloads {
     let path = here.appendingPathComponent(file).path
     guard let data = FileManager.default.contents(atPath: path) else {
         print("cannot read \(path)")
@@ -101,7 +103,7 @@ for (name, file, marker, pagedLoads) in workloads {
     }
     let mips = summary.mips
     print("\(name): \(summary.instructions) instructions in \(String(format: "%.3f", summary.seconds)) s: \(String(format: "%.1f", mips)) MIPS")
-    report("qemu-system-i386 (TCG)", seconds: runQEMU(path), instructions: summary.instructions, mips: mips)
+    report("\(qemuSystem) (TCG)", seconds: runQEMU(path, system: qemuSystem), instructions: summary.instructions, mips: mips)
     if pagedLoads > 0 {
         let walks = Double(machine.access.pageWalks)
         print("  TLB: \(machine.access.pageWalks) page walks for \(Int(pagedLoads)) sweep loads: hit rate at least \(String(format: "%.2f", max(0, 100 * (1 - walks / pagedLoads))))%")

@@ -33,12 +33,12 @@ bash TestImages/run-qemu-board.sh
 
 echo "== benchmark ROMs: up to date, and correct under QEMU"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for rom in sieve:"1028 primes" paging:"sweep sum correct"; do
-  name=${rom%%:*}; expect=${rom#*:}
+for rom in sieve:i386:"1028 primes" paging:i386:"sweep sum correct" long:x86_64:"sums correct"; do
+  name=${rom%%:*}; rest=${rom#*:}; system=${rest%%:*}; expect=${rest#*:}
   nasm -f bin -o "$tmp/$name.bin" "Benchmarks/$name.asm"
   cmp -s "$tmp/$name.bin" "Benchmarks/$name.bin" || { echo "Benchmarks/$name.bin is stale: run Benchmarks/build.sh"; exit 1; }
   set +e
-  timeout 120 qemu-system-i386 -accel tcg -bios "Benchmarks/$name.bin" -display none -serial none -monitor none \
+  timeout 120 "qemu-system-$system" -accel tcg -bios "Benchmarks/$name.bin" -display none -serial none -monitor none \
     -parallel none -debugcon "file:$tmp/$name.log" -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot </dev/null
   status=$?
   set -e
