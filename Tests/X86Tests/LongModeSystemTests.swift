@@ -171,6 +171,43 @@ final class LongModeSystemTests: XCTestCase {
         XCTAssertEqual(rig.step([0x0F, 0x05]), Fault.invalidOpcode, "syscall with SCE = 0")
     }
 
+    /// SYSENTER enters 64-bit ring 0 in IA-32e mode; SYSEXIT with REX.W returns
+    /// to 64-bit ring 3 at RDX with RSP = RCX, its CS 32 above SYSENTER_CS.
+    func testSystemEnterAndExitInLongMode() {
+        let rig = Rig(), cpu = rig.cpu
+        cpu.msr.sysenterCS = UInt32(Rig.kernelCode)
+        cpu.msr.sysenterESP = 0xFFFF_8000_0000_9000
+        cpu.msr.sysenterEIP = 0xB100
+        rig.setLevel(3)
+        XCTAssertNil(rig.step([0x0F, 0x34]), "sysenter")
+        XCTAssertEqual([cpu.rip, cpu.get64(Reg.esp)], [0xB100, 0xFFFF_8000_0000_9000])
+        XCTAssertTrue(cpu.mode64)
+        XCTAssertEqual(cpu.cpl, 0)
+        cpu.set64(Reg.edx, 0x7777)
+        cpu.set64(Reg.ecx, 0x8800)
+        XCTAssertNil(rig.step([0x48, 0x0F, 0x35]), "sysexitq")
+        XCTAssertEqual([cpu.rip, cpu.get64(Reg.esp)], [0x7777, 0x8800])
+        XCTAssertEqual([cpu.segments[SegmentIndex.cs].selector, cpu.segments[SegmentIndex.ss].selector], [0x2B, 0x33])
+        XCTAssertTrue(cpu.mode64)
+        XCTAssertEqual(cpu.cpl, 3)
+    }
+
+    /// IRETD from 64-bit mode pops EIP, CS, EFLAGS, ESP and SS as dwords, even
+    /// at the same privilege level, and may land in compatibility mode.
+    func testInterruptReturnToCompatibilityMode() {
+        let rig = Rig(), cpu = rig.cpu
+        let frame = Rig.stack - 20
+        let dwords: [UInt32] = [0x7400, UInt32(Rig.kernelCode32), 0x202, 0x6000, UInt32(Rig.kernelData)]
+        for (k, v) in dwords.enumerated() { rig.bus.ram.storeBytes(of: v, toByteOffset: Int(frame) + 4 * k, as: UInt32.self) }
+        cpu.set64(Reg.esp, frame)
+        XCTAssertNil(rig.step([0xCF]), "iretd")
+        XCTAssertFalse(cpu.mode64, "compatibility mode")
+        XCTAssertTrue(cpu.longMode)
+        XCTAssertEqual([cpu.rip, cpu.get64(Reg.esp)], [0x7400, 0x6000])
+        XCTAssertEqual(cpu.segments[SegmentIndex.cs].selector, Rig.kernelCode32)
+        XCTAssertEqual(cpu.eflags, 0x202)
+    }
+
     func testSwapGSAndBaseRegisters() {
         let rig = Rig(), cpu = rig.cpu
         cpu.segments[SegmentIndex.gs].base = 0x1111
