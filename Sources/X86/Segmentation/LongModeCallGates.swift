@@ -27,24 +27,12 @@ extension CPU {
         }
         let newRSP = try longModeStack(level: level, interruptStackTable: 0)
         if !CPU.isCanonical(newRSP) { throw Fault.ss(UInt32(selector & 0xFFFC)) }
-        let oldSS = segments[SegmentIndex.ss], oldRSP = get64(Reg.esp), oldCPL = cpl
-        let oldCS = segments[SegmentIndex.cs], oldRIP = rip
-        do throws(Fault) {
-            try loadCodeSegment(target, d, offset: offset, level: level)
-            segments[SegmentIndex.ss] = SegmentRegister(selector: UInt16(level), base: 0, limit: 0, attributes: 0)
-            set64(Reg.esp, newRSP)
-            try push(UInt64(oldSS.selector), size: 8)
+        let oldSS = segments[SegmentIndex.ss].selector, oldRSP = get64(Reg.esp)
+        try enterWithLongModeFrame(target, d, offset: offset, level: level, rsp: newRSP) { () throws(Fault) in
+            try push(UInt64(oldSS), size: 8)
             try push(oldRSP, size: 8)
             try push(returnCS, size: 8)
             try push(returnIP, size: 8)
-        } catch {
-            // CS:RIP were loaded before the pushes: the fault belongs to the old context.
-            segments[SegmentIndex.cs] = oldCS
-            rip = oldRIP
-            segments[SegmentIndex.ss] = oldSS
-            set64(Reg.esp, oldRSP)
-            cpl = oldCPL
-            throw error
         }
     }
 }

@@ -35,38 +35,48 @@ extension CPU {
         if !CPU.isCanonical(offset) { throw Fault.gp(ext) }
 
         let returnFlags = UInt64(eflags), returnCS = UInt64(segments[SegmentIndex.cs].selector), returnIP = rip
-        let oldSS = segments[SegmentIndex.ss], oldRSP = get64(Reg.esp), oldCPL = cpl
-        let oldCS = segments[SegmentIndex.cs]
+        let oldSS = segments[SegmentIndex.ss].selector, oldRSP = get64(Reg.esp)
         let level = d.conformingOrExpandDown ? cpl : d.dpl
         let ist = gate.interruptStackTable
         var newRSP = oldRSP
         if level < cpl || ist != 0 { newRSP = try longModeStack(level: level, interruptStackTable: ist) }
         if !CPU.isCanonical(newRSP) { throw Fault.ss(ext) }
-        do throws(Fault) {
-            // A change of privilege loads SS with a null selector of the new RPL.
-            if level < cpl {
-                segments[SegmentIndex.ss] = SegmentRegister(selector: UInt16(level), base: 0, limit: 0, attributes: 0)
-            }
-            // The frame is built with 64-bit pushes whatever mode was interrupted.
-            try loadCodeSegment(target, d, offset: offset, level: level)
-            set64(Reg.esp, newRSP & ~15)
-            try push(UInt64(oldSS.selector), size: 8)
+        // The frame is built with 64-bit pushes whatever mode was interrupted.
+        try enterWithLongModeFrame(target, d, offset: offset, level: level, rsp: newRSP & ~15) { () throws(Fault) in
+            try push(UInt64(oldSS), size: 8)
             try push(oldRSP, size: 8)
             try push(returnFlags, size: 8)
             try push(returnCS, size: 8)
             try push(returnIP, size: 8)
             if let errorCode { try push(UInt64(errorCode), size: 8) }
+        }
+        var cleared = LazyFlags.tf | LazyFlags.nt | LazyFlags.rf | LazyFlags.vm
+        if interruptGate { cleared |= LazyFlags.intf }
+        flags.bits &= ~cleared
+    }
+
+    /// Loads CS:RIP from `d` at `offset` with CPL `level`, switches to the stack
+    /// `rsp` (SS becomes a null selector of the new RPL when the level changes),
+    /// then makes the frame's pushes. When one faults, CS:RIP, SS:RSP and the
+    /// CPL go back to what they were: the fault belongs to the old context.
+    func enterWithLongModeFrame(_ target: UInt16, _ d: Descriptor, offset: UInt64, level: Int, rsp: UInt64,
+                                pushes: () throws(Fault) -> Void) throws(Fault) {
+        let oldCS = segments[SegmentIndex.cs], oldRIP = rip
+        let oldSS = segments[SegmentIndex.ss], oldRSP = get64(Reg.esp), oldCPL = cpl
+        do throws(Fault) {
+            if level < cpl {
+                segments[SegmentIndex.ss] = SegmentRegister(selector: UInt16(level), base: 0, limit: 0, attributes: 0)
+            }
+            try loadCodeSegment(target, d, offset: offset, level: level)
+            set64(Reg.esp, rsp)
+            try pushes()
         } catch {
-            // CS:RIP were loaded before the pushes: the fault belongs to the old context.
             segments[SegmentIndex.cs] = oldCS
-            rip = returnIP
+            rip = oldRIP
             segments[SegmentIndex.ss] = oldSS
             set64(Reg.esp, oldRSP)
             cpl = oldCPL
             throw error
         }
-        var cleared = LazyFlags.tf | LazyFlags.nt | LazyFlags.rf | LazyFlags.vm
-        if interruptGate { cleared |= LazyFlags.intf }
-        flags.bits &= ~cleared
     }
 }
