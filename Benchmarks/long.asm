@@ -1,24 +1,39 @@
-; SwiftPC benchmark ROM: a 64-bit workload in long mode.
+; SwiftPC benchmark ROM: a 64-bit integer workload in long mode.
 ; Goes from real mode through 32-bit protected mode into 64-bit mode with
-; 4-level paging: the low 4 MiB through two 2 MiB pages, and the swept area
-; (4-8 MiB) through 4 KiB pages, so that the TLB matters. Then, ROUNDS times,
-; it adds up one qword from each of PAGES pages while it folds them into a
-; rotating hash (REX.W loads, ADD, ROL on R8/R9), and runs a mixing loop of a
-; 64-bit LCG (IMUL, ADD, SHR, XOR on R10-R14) with a CALL, PUSH/POP and a load
-; through RSP. The final registers are compared with the values a 64-bit
-; model of the loops gives; prints the verdict to port 0xE9 and exits through
-; isa-debug-exit (0xF4) with 0 when they match.
+; 4-level paging, identity-mapping what it uses: the low 4 MiB (code, stack,
+; page tables, a RAM variable) through two 2 MiB pages and the 8 MiB it sweeps
+; (4-12 MiB) through 4 KiB pages, so that the TLB matters. It fills the 8 MiB
+; from a 64-bit LCG and then, ROUNDS times:
+; - sweeps PAGES pages in a scattered order (STEP pages apart), reading and
+;   rewriting one qword of each through SIB addresses, with ADD, IMUL, ROL,
+;   XOR, SUB, SHR and SAR on R8-R11 and a data-dependent branch;
+; - runs MIX steps of the LCG (IMUL and ADD with RIP-relative operands; SHR,
+;   XOR on R12-R14), each with a CALL to a routine that PUSHes, reads
+;   through RSP, POPs and keeps a RAM variable through RIP-relative loads and
+;   stores, and a branch on a signed 64-bit comparison to ROR or SHL paths.
+; Every result is defined by the manuals (no branch on a flag IMUL leaves
+; undefined), so each emulator gives the same checksum: the registers folded
+; with a rotating hash of the whole 8 MiB. It prints
+; "long: checksum <hex> correct" (or WRONG) to port 0xE9 and exits through
+; isa-debug-exit (0xF4) with 0 when the checksum is EXPECT, the value a 64-bit
+; model of these loops gives (the line shows the checksum even when WRONG, so
+; that emulators can be compared). Without long mode in CPUID it says so and
+; exits with 1.
 bits 16
 org 0
-ROUNDS  equ 20000
-PAGES   equ 1024
-STRIDE  equ 4096
-MIX     equ 100
+ROUNDS  equ 5000
+PAGES   equ 2048
+STEP    equ 337                 ; odd, so a sweep visits every page once
+MIX     equ 400
 PML4    equ 0x10000
 PDPT    equ 0x11000
 PD      equ 0x12000
-PT      equ 0x13000             ; 2 page tables, 0x13000-0x14FFF: 4-8 MiB
+PT      equ 0x13000             ; 4 page tables, 0x13000-0x16FFF: 4-12 MiB
 DATA    equ 0x400000
+LAST    equ 0x300000            ; the RAM variable of mixsub
+EXPECT  equ 0xa8415828adc70bbd
+; A RIP-relative operand at a RAM address: the ROM runs at 0xF0000.
+%define RAM(address) ($$ + (address) - 0xF0000)
 
 times 0xE000 - ($-$$) db 0xFF
 start:
@@ -39,19 +54,46 @@ pm:
     mov es, ax
     mov ss, ax
     mov esp, 0x7000
-    mov edi, PML4               ; clear the paging structures
+    mov eax, 0x80000000             ; CPUID.80000001H:EDX.LM[bit 29]
+    cpuid
+    cmp eax, 0x80000001
+    jb .nolm
+    mov eax, 0x80000001
+    cpuid
+    bt edx, 29
+    jc .paging
+.nolm:
+    mov esi, 0xF0000 + msg_nolm
+.print:
+    lodsb
+    test al, al
+    jz .fail
+    out 0xE9, al
+    jmp .print
+.fail:
+    mov al, 1
+    out 0xF4, al
+    hlt
+.paging:
+    mov edi, PML4                   ; clear the paging structures
     xor eax, eax
-    mov ecx, (PT + 0x2000 - PML4) / 4
+    mov ecx, (PT + 0x4000 - PML4) / 4
     rep stosd
     mov dword [PML4], PDPT + 3
     mov dword [PDPT], PD + 3
     mov dword [PD + 0], 0x000083    ; 0-2 MiB, 2 MiB page
     mov dword [PD + 8], 0x200083    ; 2-4 MiB, 2 MiB page
-    mov dword [PD + 16], PT + 3     ; 4-6 MiB, 4 KiB pages
-    mov dword [PD + 24], PT + 0x1003
+    mov edi, PD + 16                ; 4-12 MiB: 4 KiB pages
+    mov eax, PT + 3
+    mov ecx, 4
+.pde:
+    mov [edi], eax
+    add eax, 0x1000
+    add edi, 8
+    loop .pde
     mov edi, PT
     mov eax, DATA + 3
-    mov ecx, 1024
+    mov ecx, PAGES
 .pte:
     mov [edi], eax
     add eax, 0x1000
@@ -77,54 +119,109 @@ lm:
     mov es, ax
     mov ss, ax
     mov rsp, 0x7000
-    ; one qword per page: page k holds k
+    ; the swept area: qword i holds the i-th value of the first LCG
     mov rdi, DATA
-    xor eax, eax
+    mov ecx, PAGES * 512
+    mov rax, [rel seed]
 .fill:
+    imul rax, [rel multiplier]
+    add rax, [rel increment]
     mov [rdi], rax
-    add rdi, STRIDE
-    inc rax
-    cmp rax, PAGES
-    jb .fill
+    add rdi, 8
+    dec ecx
+    jnz .fill
+    mov qword [rel RAM(LAST)], 0
     ; the workload
     xor r8, r8
     mov r9, [rel seed]
-    mov r10, 1
-    mov r11, [rel multiplier]
-    mov r12, [rel increment]
+    xor r10, r10
+    mov r11, [rel sweep_factor]
+    mov r12, 1
     xor r14, r14
     mov r15, ROUNDS
-.round:
     mov rsi, DATA
-    mov ecx, PAGES
+.round:
+    mov ecx, r15d
+    and ecx, 511                    ; this round's qword within each page
+    mov edi, PAGES
 .sweep:
-    mov rax, [rsi]
+    mov rax, [rsi + rcx*8]
     add r8, rax
-    rol r9, 7
-    add r9, rax
-    add rsi, STRIDE
-    dec ecx
+    mov rbx, rax
+    imul rbx, r11
+    rol r9, 13
+    xor r9, rbx
+    test al, 1
+    jz .even
+    sub r10, r9
+    shr rbx, 17
+    jmp .store
+.even:
+    add r10, rbx
+    sar rbx, 11
+.store:
+    xor rbx, r8
+    mov [rsi + rcx*8], rbx
+    add ecx, STEP * 512
+    and ecx, PAGES * 512 - 1
+    dec edi
     jnz .sweep
-    mov ecx, MIX
+    mov edx, MIX
 .mix:
-    imul r10, r11
-    add r10, r12
-    mov r13, r10
+    imul r12, [rel multiplier]
+    add r12, [rel increment]
+    mov r13, r12
     shr r13, 29
     xor r14, r13
     call mixsub
-    dec ecx
+    cmp r13, r14
+    jl .below
+    ror r14, 5
+    sub r14, r12
+    jmp .next
+.below:
+    shl r13, 2
+    add r14, r13
+.next:
+    dec edx
     jnz .mix
     dec r15
     jnz .round
-    ; expected values (computed with 64-bit integers from the loops above)
-    cmp r8, [rel expect_r8]
-    jne .bad
-    cmp r9, [rel expect_r9]
-    jne .bad
-    cmp r10, [rel expect_r10]
-    jne .bad
-    cmp r14, [rel expect_r14]
+    ; the checksum: a rotating hash of the swept area, then the registers
+    mov ecx, PAGES * 512
+    xor eax, eax
+.hash:
+    rol rax, 1
+    xor rax, [rsi]
+    add rsi, 8
+    dec ecx
+    jnz .hash
+    xor rax, r8
+    rol rax, 7
+    add rax, r9
+    rol rax, 7
+    add rax, r10
+    rol rax, 7
+    add rax, r12
+    rol rax, 7
+    add rax, r14
+    rol rax, 7
+    add rax, [rel RAM(LAST)]
+    mov rbp, rax
+    lea rsi, [rel msg_sum]
+    call print
+    mov rdx, rbp
+    mov ecx, 16
+    lea rbx, [rel hex_digits]
+.digit:
+    rol rdx, 4
+    mov eax, edx
+    and eax, 15
+    mov al, [rbx + rax]
+    out 0xE9, al
+    loop .digit
+    mov rax, EXPECT
+    cmp rbp, rax
     jne .bad
     lea rsi, [rel msg_ok]
     call print
@@ -138,13 +235,18 @@ lm:
     out 0xF4, al
     hlt
 
+; r14 = (rol(r14, 13) + r14) ^ (r13 >> 3) ^ [LAST]; [LAST] = r13
 mixsub:
     push r14
+    push r13
     rol r14, 13
-    add r14, [rsp]
+    add r14, [rsp + 8]
     mov rax, [rsp]
     shr rax, 3
     xor r14, rax
+    xor r14, [rel RAM(LAST)]
+    mov [rel RAM(LAST)], r13
+    pop rax
     pop rax
     ret
 
@@ -157,16 +259,16 @@ print:
 .d: ret
 
 align 8
-seed:       dq 0x9E3779B97F4A7C15
-multiplier: dq 6364136223846793005
-increment:  dq 1442695040888963407
-expect_r8:  dq 0x000000027063C000
-expect_r9:  dq 0x75E6D876FA3DF201
-expect_r10: dq 0xBA495C69273BD881
-expect_r14: dq 0x3DF00ED1161798D5
+seed:         dq 0x9E3779B97F4A7C15
+multiplier:   dq 6364136223846793005
+increment:    dq 1442695040888963407
+sweep_factor: dq 0xD6E8FEB86659FD93
 
-msg_ok:  db "long: sums correct", 10, 0
-msg_bad: db "long: WRONG sums", 10, 0
+hex_digits: db "0123456789abcdef"
+msg_sum:  db "long: checksum ", 0
+msg_ok:   db " correct", 10, 0
+msg_bad:  db " WRONG", 10, 0
+msg_nolm: db "long: no long mode in CPUID", 10, 0
 
 align 8
 gdt:

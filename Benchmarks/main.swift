@@ -1,3 +1,4 @@
+import Devices
 import Foundation
 import Machine
 
@@ -5,28 +6,83 @@ import Machine
 /// Bochs with the same image, and prints guest MIPS and the ratios. The guest
 /// instruction count comes from SwiftPC's run (the workload is deterministic), so
 /// the others' MIPS is that count over their wall time, start-up included.
+/// Every emulator must print the workload's result line on port 0xE9 for its
+/// time to count.
 let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-/// (name, ROM, the prefix of its result line, data loads it makes by construction
-/// in its paging sweeps, for the TLB hit rate (0 when it does not page), and
-/// the QEMU system that runs it).
-let workloads: [(String, String, String, Double, String)] = [
-    ("real-mode sieve + 32-bit mixing loop", "sieve.bin", "sieve:", 0, "qemu-system-i386"),
-    ("paging: 2048-page sweeps under 4 KiB paging", "paging.bin", "paging:", 20_000 * 2048, "qemu-system-i386"),
-    ("long mode: 64-bit sweeps and mixing under 4-level paging", "long.bin", "long:", 20_000 * 1024, "qemu-system-x86_64"),
+
+/// One benchmark ROM and how the other emulators run it.
+struct Workload {
+    let name: String
+    let file: String
+    /// What the ROM prints on port 0xE9 when its result is right.
+    let resultLine: String
+    /// Data loads it makes by construction in its paging sweeps, for the TLB
+    /// hit rate (0 when it does not page).
+    let pagedLoads: Double
+    let qemuSystem: String
+    let qemuOptions: [String]
+
+    /// The start of every line the ROM prints: its name and a colon.
+    var marker: String { String(resultLine.prefix { $0 != ":" }) + ":" }
+}
+
+let workloads = [
+    Workload(name: "real-mode sieve + 32-bit mixing loop", file: "sieve.bin",
+             resultLine: "sieve: 1028 primes below 8192", pagedLoads: 0,
+             qemuSystem: "qemu-system-i386", qemuOptions: []),
+    Workload(name: "paging: 2048-page sweeps under 4 KiB paging", file: "paging.bin",
+             resultLine: "paging: sweep sum correct", pagedLoads: 20_000 * 2048,
+             qemuSystem: "qemu-system-i386", qemuOptions: []),
+    Workload(name: "long mode: 64-bit integer loops over 2048 4 KiB pages under 4-level paging", file: "long.bin",
+             resultLine: "long: checksum a8415828adc70bbd correct", pagedLoads: 5_000 * 2048,
+             qemuSystem: "qemu-system-x86_64", qemuOptions: ["-cpu", "qemu64"]),
 ]
 
-func runQEMU(_ path: String, system: String) -> Double? {
-    guard let qemu = executable(system) else { return nil }
+/// Keeps what the guest writes to the debug console.
+final class CapturedConsole: CharacterBackend {
+    private(set) var text = ""
+    func write(_ byte: UInt8) { text.unicodeScalars.append(Unicode.Scalar(byte)) }
+    func readByte() -> UInt8? { nil }
+    func flush() {}
+}
+
+/// What another emulator made of a workload.
+enum Outcome {
+    /// It printed the result line after this many seconds.
+    case finished(Double)
+    /// It printed this line instead.
+    case printed(String)
+    /// Not installed, or it stopped without a result line.
+    case unavailable
+}
+
+/// The line of `output` that starts with the workload's marker, once complete.
+func resultLine(in output: String, of workload: Workload) -> String? {
+    guard let start = output.range(of: workload.marker),
+          let end = output[start.lowerBound...].firstIndex(of: "\n") else { return nil }
+    return String(output[start.lowerBound..<end])
+}
+
+func outcome(_ line: String?, of workload: Workload, seconds: Double) -> Outcome {
+    guard let line else { return .unavailable }
+    return line == workload.resultLine ? .finished(seconds) : .printed(line)
+}
+
+func runQEMU(_ path: String, workload: Workload) -> Outcome {
+    guard let qemu = executable(workload.qemuSystem) else { return .unavailable }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: qemu)
-    p.arguments = ["-bios", path, "-display", "none", "-debugcon", "null", "-serial", "null",
-                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-no-reboot"]
-    p.standardOutput = FileHandle.nullDevice
+    p.arguments = workload.qemuOptions + ["-bios", path, "-display", "none", "-debugcon", "stdio", "-serial", "null",
+                                          "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-no-reboot"]
+    let output = Pipe()
+    p.standardOutput = output
     p.standardError = FileHandle.nullDevice
     let start = Date()
-    do { try p.run() } catch { return nil }
+    do { try p.run() } catch { return .unavailable }
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
-    return p.terminationStatus == 1 ? Date().timeIntervalSince(start) : nil
+    let seconds = Date().timeIntervalSince(start)
+    return outcome(resultLine(in: printed, of: workload), of: workload, seconds: seconds)
 }
 
 func executable(_ name: String) -> String? {
@@ -34,10 +90,13 @@ func executable(_ name: String) -> String? {
 }
 
 /// Bochs has no isa-debug-exit: it runs until the workload's result line
-/// appears on its port 0xE9 console, and is then stopped. Debian's build has the
-/// internal debugger, which waits for a "c" (continue) on stdin first.
-func runBochs(_ path: String, marker: String) -> Double? {
-    guard let bochs = executable("bochs") else { return nil }
+/// appears on its port 0xE9 console, and is then stopped (or after two
+/// minutes, since a triple fault makes it reset and start again). Debian's
+/// build has the internal debugger, which waits for a "c" (continue) on stdin
+/// first. Its default CPU (bx_generic) has long mode; a build without it makes
+/// long.bin print that CPUID has no long mode.
+func runBochs(_ path: String, workload: Workload) -> Outcome {
+    guard let bochs = executable("bochs") else { return .unavailable }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpc-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -53,7 +112,7 @@ func runBochs(_ path: String, marker: String) -> Double? {
         clock: sync=none
 
         """
-    guard (try? config.write(to: rc, atomically: true, encoding: .utf8)) != nil else { return nil }
+    guard (try? config.write(to: rc, atomically: true, encoding: .utf8)) != nil else { return .unavailable }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: bochs)
     p.arguments = ["-q", "-f", rc.path]
@@ -62,51 +121,61 @@ func runBochs(_ path: String, marker: String) -> Double? {
     p.standardOutput = output
     p.standardError = output
     let start = Date()
-    do { try p.run() } catch { return nil }
+    do { try p.run() } catch { return .unavailable }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if p.isRunning { p.terminate() } }
     input.fileHandleForWriting.write("c\n".data(using: .utf8)!)
     var seen = ""
-    var elapsed: Double?
-    while elapsed == nil {
+    var line: String?
+    var seconds = 0.0
+    while line == nil {
         let chunk = output.fileHandleForReading.availableData
         if chunk.isEmpty { break }
         seen += String(decoding: chunk, as: UTF8.self)
-        if seen.contains(marker) { elapsed = Date().timeIntervalSince(start) }
-        if seen.count > 1 << 20 { seen = String(seen.suffix(4096)) }
+        line = resultLine(in: seen, of: workload)
+        seconds = Date().timeIntervalSince(start)
+        if line == nil && seen.count > 1 << 20 { seen = String(seen.suffix(4096)) }
     }
     p.terminate()
     p.waitUntilExit()
-    return elapsed
+    return outcome(line, of: workload, seconds: seconds)
 }
 
-func report(_ name: String, seconds: Double?, instructions: UInt64, mips: Double) {
-    guard let seconds else {
+func report(_ name: String, _ outcome: Outcome, instructions: UInt64, mips: Double) {
+    switch outcome {
+    case .unavailable:
         print("  \(name): not installed or failed: no comparison")
-        return
+    case .printed(let line):
+        print("  \(name): printed \"\(line)\" instead of the result: no comparison")
+    case .finished(let seconds):
+        let theirs = Double(instructions) / seconds / 1e6
+        print("  \(name): \(String(format: "%.3f", seconds)) s: \(String(format: "%.1f", theirs)) MIPS; SwiftPC is \(String(format: "%.2f", mips / theirs))x")
     }
-    let theirs = Double(instructions) / seconds / 1e6
-    print("  \(name): \(String(format: "%.3f", seconds)) s: \(String(format: "%.1f", theirs)) MIPS; SwiftPC is \(String(format: "%.2f", mips / theirs))x")
 }
 
-for (name, file, marker, pagedLoads, qemuSystem) in workloads {
-    let path = here.appendingPathComponent(file).path
+for workload in workloads {
+    let path = here.appendingPathComponent(workload.file).path
     guard let data = FileManager.default.contents(atPath: path) else {
         print("cannot read \(path)")
         exit(2)
     }
     var configuration = MachineConfiguration()
     configuration.bios = [UInt8](data)
+    let console = CapturedConsole()
+    configuration.debugConsole = console
     let machine = try Machine(configuration: configuration)
     let summary = machine.run(instructionLimit: 2_000_000_000)
-    guard summary.reason == .debugExit(1) else {
-        print("\(name): the workload failed (\(summary.reason))")
+    let printed = resultLine(in: console.text, of: workload)
+    guard summary.reason == .debugExit(1), printed == workload.resultLine else {
+        print("\(workload.name): the workload failed (\(summary.reason)), printing \(printed ?? "nothing")")
         exit(1)
     }
     let mips = summary.mips
-    print("\(name): \(summary.instructions) instructions in \(String(format: "%.3f", summary.seconds)) s: \(String(format: "%.1f", mips)) MIPS")
-    report("\(qemuSystem) (TCG)", seconds: runQEMU(path, system: qemuSystem), instructions: summary.instructions, mips: mips)
-    if pagedLoads > 0 {
+    print("\(workload.name): \(summary.instructions) instructions in \(String(format: "%.3f", summary.seconds)) s: \(String(format: "%.1f", mips)) MIPS")
+    print("  result: \(workload.resultLine)")
+    report("\(workload.qemuSystem) (TCG)", runQEMU(path, workload: workload), instructions: summary.instructions, mips: mips)
+    if workload.pagedLoads > 0 {
         let walks = Double(machine.access.pageWalks)
-        print("  TLB: \(machine.access.pageWalks) page walks for \(Int(pagedLoads)) sweep loads: hit rate at least \(String(format: "%.2f", max(0, 100 * (1 - walks / pagedLoads))))%")
+        print("  TLB: \(machine.access.pageWalks) page walks for \(Int(workload.pagedLoads)) sweep loads: hit rate at least \(String(format: "%.2f", max(0, 100 * (1 - walks / workload.pagedLoads))))%")
     }
-    report("Bochs", seconds: runBochs(path, marker: marker), instructions: summary.instructions, mips: mips)
+    report("Bochs", runBochs(path, workload: workload), instructions: summary.instructions, mips: mips)
 }
