@@ -28,6 +28,9 @@ bash TestImages/run-qemu-protected.sh
 echo "== long-mode test ROM (issue 5's acceptance image): up to date, and checked under QEMU"
 bash TestImages/run-qemu-long.sh
 
+echo "== x87/SSE test ROM (issue 6's acceptance image): up to date, and checked under QEMU"
+bash TestImages/run-qemu-fpu.sh
+
 echo "== board test ROM: up to date, and checked under QEMU with its disk image"
 bash TestImages/run-qemu-board.sh
 
