@@ -1,0 +1,146 @@
+/*
+ * Native side of SwiftPC's SoftFloat differential test
+ * (Tests/X86Tests/SoftFloat/X87DifferentialTests.swift).
+ *
+ * Runs single x87 operations on the host FPU with all exceptions masked and
+ * reports the 80-bit results and the status word.  The Swift test compiles it
+ * at test time (`cc -O1 -o x87_runner x87_runner.c`) and talks to one process
+ * over stdin/stdout.  It is not a SwiftPM target.
+ *
+ * Each case: FNINIT, FLDCW with the case's control word, FLD the 80-bit
+ * operand b then a (so ST(0) = a, ST(1) = b), FNCLEX, the operation, FNSTSW,
+ * then FSTP the results.  Conversions load or store the memory forms instead
+ * (FILD/FIST m16/m32/m64, FLD/FST m32/m64).
+ *
+ * Protocol (little-endian):
+ *   hello: "SPCX", u32 version (1).
+ *   request batch: u32 caseCount (0 = exit), then per case:
+ *       u8 op, u16 control word, u8 a[10], u8 b[10].
+ *   response per case: u8 r0[10], u8 r1[10], u16 status word.
+ *   Operations (op): 0 FADD, 1 FSUB, 2 FMUL, 3 FDIV (ST(0) op ST(1));
+ *   4 FSQRT, 5 FRNDINT, 6 FPREM, 7 FPREM1, 8 FSCALE; 9 FXTRACT (r0 = exponent,
+ *   r1 = significand); 10 FCOM ST(1), 11 FUCOM ST(1) (status only);
+ *   12/13/14 FISTP m16/m32/m64 of a (r0 low bytes = the integer);
+ *   15/16/17 FILD m16/m32/m64 of the low bytes of a;
+ *   18/19 FSTP m32/m64 of a (r0 low bytes = the bits);
+ *   20/21 FLD m32/m64 of the low bytes of a.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int read_exact(void *p, size_t n) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = read(0, (char *)p + done, n - done);
+        if (r <= 0) return -1;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
+static void write_all(const void *p, size_t n) {
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = write(1, (const char *)p + done, n - done);
+        if (r <= 0) _exit(1);
+        done += (size_t)r;
+    }
+}
+
+#define PRE "fninit\n fldcw %[cw]\n fldt %[b]\n fldt %[a]\n fnclex\n"
+#define BINOP(bytes) \
+    __asm__ volatile(PRE bytes "\n fnstsw %[sw]\n fstpt %[r0]\n fstp %%st(0)\n" \
+        : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) \
+        : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory")
+
+static void run(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_t *r0, uint8_t *r1, uint16_t *swOut) {
+    uint16_t sw = 0;
+    switch (op) {
+    case 0: BINOP(".byte 0xD8, 0xC1"); break;           /* FADD ST(0), ST(1) */
+    case 1: BINOP(".byte 0xD8, 0xE1"); break;           /* FSUB ST(0), ST(1) */
+    case 2: BINOP(".byte 0xD8, 0xC9"); break;           /* FMUL ST(0), ST(1) */
+    case 3: BINOP(".byte 0xD8, 0xF1"); break;           /* FDIV ST(0), ST(1) */
+    case 4: BINOP(".byte 0xD9, 0xFA"); break;           /* FSQRT */
+    case 5: BINOP(".byte 0xD9, 0xFC"); break;           /* FRNDINT */
+    case 6: BINOP(".byte 0xD9, 0xF8"); break;           /* FPREM */
+    case 7: BINOP(".byte 0xD9, 0xF5"); break;           /* FPREM1 */
+    case 8: BINOP(".byte 0xD9, 0xFD"); break;           /* FSCALE */
+    case 9:                                             /* FXTRACT */
+        __asm__ volatile(PRE ".byte 0xD9, 0xF4\n fnstsw %[sw]\n fstpt %[r1]\n fstpt %[r0]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0), [r1] "=m"(*(long double *)r1)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 10: BINOP(".byte 0xD8, 0xD1"); break;          /* FCOM ST(1) */
+    case 11: BINOP(".byte 0xDD, 0xE1"); break;          /* FUCOM ST(1) */
+    case 12:
+        __asm__ volatile(PRE "fistps %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int16_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 13:
+        __asm__ volatile(PRE "fistpl %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int32_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 14:
+        __asm__ volatile(PRE "fistpll %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int64_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 15: case 16: case 17: case 20: case 21:
+        if (op == 15)
+            __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n filds %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+                : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(int16_t *)a) : "memory");
+        else if (op == 16)
+            __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fildl %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+                : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(int32_t *)a) : "memory");
+        else if (op == 17)
+            __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fildll %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+                : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(int64_t *)a) : "memory");
+        else if (op == 20)
+            __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n flds %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+                : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(float *)a) : "memory");
+        else
+            __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fldl %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+                : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(double *)a) : "memory");
+        break;
+    case 18:
+        __asm__ volatile(PRE "fstps %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(float *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 19:
+        __asm__ volatile(PRE "fstpl %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(double *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    default: break;
+    }
+    __asm__ volatile("fninit");
+    *swOut = sw;
+}
+
+int main(void) {
+    write_all("SPCX\1\0\0\0", 8);
+    for (;;) {
+        uint32_t count;
+        if (read_exact(&count, 4) < 0 || count == 0) return 0;
+        for (uint32_t i = 0; i < count; i++) {
+            uint8_t in[23];
+            if (read_exact(in, sizeof in) < 0) return 1;
+            uint8_t a[16] = {0}, b[16] = {0}, out[22];
+            uint8_t r0[16] = {0}, r1[16] = {0};
+            uint16_t cw, sw;
+            memcpy(&cw, in + 1, 2);
+            memcpy(a, in + 3, 10);
+            memcpy(b, in + 13, 10);
+            run(in[0], cw, a, b, r0, r1, &sw);
+            memcpy(out, r0, 10);
+            memcpy(out + 10, r1, 10);
+            memcpy(out + 20, &sw, 2);
+            write_all(out, sizeof out);
+        }
+    }
+}

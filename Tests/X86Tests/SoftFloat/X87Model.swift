@@ -1,0 +1,53 @@
+// What SwiftPC's SoftFloat computes for each operation of x87_runner.c, in the
+// runner's terms (results, status word), so the two can be compared.
+
+@testable import X86
+
+enum X87Model {
+    static func run(_ c: X87Case) -> X87Outcome {
+        var fpu = X87Arithmetic(control: X87Control(controlWord: c.controlWord))
+        var r0 = Extended80(signExponent: 0, significand: 0), r1 = r0
+        func integerResult(_ v: Int64, bytes: Int) -> Extended80 {
+            let bits = UInt64(bitPattern: v) & (bytes == 8 ? ~0 : (1 << UInt64(8 * bytes)) - 1)
+            return Extended80(signExponent: 0, significand: bits)
+        }
+        switch c.op {
+        case .add: r0 = fpu.add(c.a, c.b)
+        case .subtract: r0 = fpu.subtract(c.a, c.b)
+        case .multiply: r0 = fpu.multiply(c.a, c.b)
+        case .divide: r0 = fpu.divide(c.a, c.b)
+        case .squareRoot: r0 = fpu.squareRoot(c.a)
+        case .roundToInteger: r0 = fpu.roundToInteger(c.a)
+        case .partialRemainder: r0 = fpu.partialRemainder(c.a, c.b, ieee: false)
+        case .partialRemainderIEEE: r0 = fpu.partialRemainder(c.a, c.b, ieee: true)
+        case .scale: r0 = fpu.scale(c.a, by: c.b)
+        case .extract: (r0, r1) = fpu.extract(c.a)
+        case .compare: r0 = c.a; _ = fpu.compare(c.a, c.b, ordered: true)
+        case .compareUnordered: r0 = c.a; _ = fpu.compare(c.a, c.b, ordered: false)
+        case .storeInt16: r0 = integerResult(fpu.convertToInteger(c.a, bits: 16), bytes: 2)
+        case .storeInt32: r0 = integerResult(fpu.convertToInteger(c.a, bits: 32), bytes: 4)
+        case .storeInt64: r0 = integerResult(fpu.convertToInteger(c.a, bits: 64), bytes: 8)
+        case .loadInt16: r0 = fpu.load(integer: Int64(Int16(truncatingIfNeeded: c.a.significand)))
+        case .loadInt32: r0 = fpu.load(integer: Int64(Int32(truncatingIfNeeded: c.a.significand)))
+        case .loadInt64: r0 = fpu.load(integer: Int64(bitPattern: c.a.significand))
+        case .storeBinary32: r0 = Extended80(signExponent: 0, significand: UInt64(fpu.convertToBinary32(c.a)))
+        case .storeBinary64: r0 = Extended80(signExponent: 0, significand: fpu.convertToBinary64(c.a))
+        case .loadBinary32: r0 = fpu.load(binary32: UInt32(truncatingIfNeeded: c.a.significand))
+        case .loadBinary64: r0 = fpu.load(binary64: c.a.significand)
+        }
+        return X87Outcome(r0: r0, r1: r1, statusWord: fpu.flags.rawValue)
+    }
+
+    /// The status-word bits the SDM defines for `op` (the others are undefined).
+    static func definedStatusBits(_ op: X87RunnerOp) -> UInt16 {
+        let exceptions = X87StatusFlags.exceptions.rawValue
+        switch op {
+        case .compare, .compareUnordered, .partialRemainder, .partialRemainderIEEE:
+            return exceptions | X87StatusFlags.conditionCodes.rawValue
+        case .loadInt16, .loadInt32, .loadInt64, .loadBinary32, .loadBinary64:
+            return exceptions
+        default:
+            return exceptions | X87StatusFlags.c1.rawValue
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// Builds and drives Tests/NativeRunner/x87_runner.c, which runs single x87
+// operations on the host FPU (see the protocol at the top of that file).
+
+import Foundation
+import XCTest
+@testable import X86
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The operations x87_runner.c knows, by their protocol number.
+enum X87RunnerOp: UInt8, CaseIterable {
+    case add = 0, subtract, multiply, divide, squareRoot, roundToInteger, partialRemainder, partialRemainderIEEE
+    case scale, extract, compare, compareUnordered
+    case storeInt16, storeInt32, storeInt64, loadInt16, loadInt32, loadInt64
+    case storeBinary32, storeBinary64, loadBinary32, loadBinary64
+}
+
+struct X87Case {
+    var op: X87RunnerOp
+    var controlWord: UInt16
+    var a: Extended80
+    var b: Extended80
+}
+
+struct X87Outcome: Equatable {
+    var r0: Extended80
+    var r1: Extended80
+    var statusWord: UInt16
+}
+
+final class X87NativeRunner {
+    let process: Process
+    private let toRunner: FileHandle
+    private let fromRunner: Int32
+    private let pipes: (Pipe, Pipe)
+
+    init() throws {
+        #if !(arch(x86_64) && os(Linux))
+        throw XCTSkip("the x87 runner needs an x86-64 Linux host")
+        #else
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("no C compiler (cc) on PATH")
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("NativeRunner/x87_runner.c")
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swiftpc-x87-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let exe = dir.appendingPathComponent("x87_runner")
+        let compiler = Process()
+        compiler.executableURL = cc
+        compiler.arguments = ["-O1", "-o", exe.path, source.path]
+        let errors = Pipe()
+        compiler.standardError = errors
+        compiler.standardOutput = errors
+        try compiler.run()
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        compiler.waitUntilExit()
+        guard compiler.terminationStatus == 0 else {
+            throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
+        }
+        signal(SIGPIPE, SIG_IGN)
+        process = Process()
+        process.executableURL = exe
+        let stdinPipe = Pipe(), stdoutPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        try process.run()
+        pipes = (stdinPipe, stdoutPipe)
+        toRunner = stdinPipe.fileHandleForWriting
+        fromRunner = stdoutPipe.fileHandleForReading.fileDescriptor
+        var hello = [UInt8](repeating: 0, count: 8)
+        try NativeRunner.readExact(fromRunner, &hello)
+        guard hello == Array("SPCX".utf8) + [1, 0, 0, 0] else {
+            throw NativeRunnerError.protocolError("bad hello \(hello)")
+        }
+        #endif
+    }
+
+    deinit {
+        var zero = [UInt8](repeating: 0, count: 4)
+        _ = try? NativeRunner.writeAll(toRunner.fileDescriptor, &zero)
+        try? toRunner.close()
+        process.waitUntilExit()
+    }
+
+    static func put(_ x: Extended80, _ out: inout [UInt8]) {
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: x.significand >> UInt64(8 * i))) }
+        out.append(UInt8(truncatingIfNeeded: x.signExponent))
+        out.append(UInt8(truncatingIfNeeded: x.signExponent >> 8))
+    }
+
+    static func extended(_ b: [UInt8], _ at: Int) -> Extended80 {
+        var significand: UInt64 = 0
+        for i in 0..<8 { significand |= UInt64(b[at + i]) << UInt64(8 * i) }
+        return Extended80(signExponent: UInt16(b[at + 8]) | UInt16(b[at + 9]) << 8, significand: significand)
+    }
+
+    /// Runs cases in batches small enough that neither pipe fills while the
+    /// other side waits (the runner answers each case as soon as it has read it).
+    func run(_ cases: [X87Case]) throws -> [X87Outcome] {
+        var outcomes: [X87Outcome] = []
+        outcomes.reserveCapacity(cases.count)
+        var start = 0
+        while start < cases.count {
+            let end = min(start + 1024, cases.count)
+            outcomes += try runBatch(Array(cases[start..<end]))
+            start = end
+        }
+        return outcomes
+    }
+
+    private func runBatch(_ cases: [X87Case]) throws -> [X87Outcome] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4 + cases.count * 23)
+        let n = UInt32(cases.count)
+        out += [UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16), UInt8(n >> 24)]
+        for c in cases {
+            out.append(c.op.rawValue)
+            out.append(UInt8(truncatingIfNeeded: c.controlWord))
+            out.append(UInt8(c.controlWord >> 8))
+            X87NativeRunner.put(c.a, &out)
+            X87NativeRunner.put(c.b, &out)
+        }
+        try NativeRunner.writeAll(toRunner.fileDescriptor, &out)
+        var response = [UInt8](repeating: 0, count: cases.count * 22)
+        try NativeRunner.readExact(fromRunner, &response)
+        return (0..<cases.count).map { i in
+            X87Outcome(r0: X87NativeRunner.extended(response, 22 * i), r1: X87NativeRunner.extended(response, 22 * i + 10),
+                       statusWord: UInt16(response[22 * i + 20]) | UInt16(response[22 * i + 21]) << 8)
+        }
+    }
+}
