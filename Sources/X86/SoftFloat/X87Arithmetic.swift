@@ -165,7 +165,7 @@ public struct X87Arithmetic: Sendable {
     }
 
     /// FSQRT. The square root of −0 is −0; of any other negative number, invalid
-    /// (SDM Vol. 2 FSQRT, Table 3-…; IEEE 754 §5.4.1).
+    /// (SDM Vol. 2 FSQRT, results table; IEEE 754 §5.4.1).
     public mutating func squareRoot(_ a: Extended80) -> Extended80 {
         flags.remove(.c1)
         if let special = specialOperand(a) { return special }

@@ -20,10 +20,11 @@ public struct X87Control: Equatable, Sendable {
         self.precision = precision
     }
 
-    /// From a control word (the reserved value 01b of PC behaves as 24 bits here).
+    /// From a control word. The reserved PC value 01b (Table 8-2) rounds to
+    /// 64 bits, as the AMD host of the differential test does.
     public init(controlWord: UInt16) {
         rounding = Rounding(rawValue: (controlWord >> 10) & 3) ?? .nearestEven
-        precision = Precision(rawValue: (controlWord >> 8) & 3) ?? .single
+        precision = Precision(rawValue: (controlWord >> 8) & 3) ?? .extended
     }
 
     /// The RC and PC bits of a control word.

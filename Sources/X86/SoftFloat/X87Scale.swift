@@ -17,7 +17,7 @@ extension X87Arithmetic {
 
     /// FSCALE: a × 2^trunc(b), rounded to 64 bits (precision control does not
     /// apply, SDM Vol. 1 §8.1.5.2). An infinite b gives an infinity or a zero,
-    /// except 0 × 2^+∞ and ∞ × 2^−∞, which are invalid (SDM Vol. 2 FSCALE Table 3-…).
+    /// except 0 × 2^+∞ and ∞ × 2^−∞, which are invalid (SDM Vol. 2 FSCALE, results table).
     public mutating func scale(_ a: Extended80, by b: Extended80) -> Extended80 {
         flags.remove(.c1)
         if let special = specialOperands(a, b) { return special }

@@ -69,6 +69,14 @@ struct X87OperandGenerator {
         }
     }
 
+    /// A divisor at least 2^60 times smaller than a finite a, so that FPREM and
+    /// FPREM1 often stop with an incomplete reduction (C2 set).
+    mutating func farPartner(of a: Extended80) -> Extended80 {
+        let e = Int32(a.exponent) - 60 - Int32(rng.next() % 200)
+        guard a.exponent != 0x7FFF, e >= 0 else { return partner(of: a) }
+        return Extended80(sign: rng.next() & 1 != 0, exponent: UInt16(e), significand: significandBits())
+    }
+
     mutating func integer(bits: Int) -> UInt64 {
         let v: UInt64
         switch rng.next() % 4 {
