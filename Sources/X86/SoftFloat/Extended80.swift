@@ -23,7 +23,6 @@ public struct Extended80: Equatable, Hashable, Sendable {
     public var exponent: UInt16 { signExponent & 0x7FFF }
 
     public static let exponentBias: Int32 = 16383
-    public static let maxExponent: UInt16 = 0x7FFF
 
     /// The real indefinite, the masked response to an invalid operation with no
     /// NaN operand (SDM Vol. 1 §4.8.3.7, Table 4-3 / §8.2.2).

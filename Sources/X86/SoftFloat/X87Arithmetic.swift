@@ -5,8 +5,9 @@
 /// Each operation returns its result and records what the status word would
 /// report: exception flags accumulate (they are sticky, §8.1.3.1) and C1 is
 /// set when the result was rounded up (§8.1.3.3) or, for the quotient
-/// instructions, as the SDM defines per instruction. All exceptions are treated
-/// as masked; the caller turns an unmasked flag into #MF.
+/// instructions, as the SDM defines per instruction. The results are the
+/// masked responses, except for unmasked OE and UE on register results (see
+/// `X87Control.exceptionMasks`); the caller turns an unmasked flag into #MF.
 public struct X87Arithmetic: Sendable {
     public var control: X87Control
     public var flags: X87StatusFlags
@@ -38,9 +39,12 @@ public struct X87Arithmetic: Sendable {
         return nil
     }
 
-    /// Raises DE when an operand is a denormal or pseudo-denormal (SDM Vol. 1 §8.5.2).
-    mutating func noteDenormals(_ a: Extended80, _ b: Extended80? = nil) {
-        if a.isDenormalOperand || b?.isDenormalOperand == true { flags.insert(.denormal) }
+    /// Raises DE when an operand is a denormal or pseudo-denormal (SDM Vol. 1
+    /// §8.5.2). True when DE is unmasked: the operation then stops there.
+    mutating func denormalStops(_ a: Extended80, _ b: Extended80? = nil) -> Bool {
+        guard a.isDenormalOperand || b?.isDenormalOperand == true else { return false }
+        flags.insert(.denormal)
+        return !control.exceptionMasks.contains(.denormal)
     }
 
     /// The NaN chosen by SDM Vol. 1 §4.8.3.5 Table 4-7 (at least one operand is a NaN).
@@ -82,10 +86,10 @@ public struct X87Arithmetic: Sendable {
         let signB = b.sign != negateB
         if a.isInfinity || b.isInfinity {
             if a.isInfinity && b.isInfinity && a.sign != signB { return invalid() }
-            noteDenormals(a, b)
+            if denormalStops(a, b) { return a }
             return .infinity(sign: a.isInfinity ? a.sign : signB)
         }
-        noteDenormals(a, b)
+        if denormalStops(a, b) { return a }
         var x = X87Unpacked(a), y = X87Unpacked(b)
         y.sign = signB
         if x.isZero && y.isZero {
@@ -119,10 +123,10 @@ public struct X87Arithmetic: Sendable {
         let sign = a.sign != b.sign
         if a.isInfinity || b.isInfinity {
             if a.isZero || b.isZero { return invalid() }
-            noteDenormals(a, b)
+            if denormalStops(a, b) { return a }
             return .infinity(sign: sign)
         }
-        noteDenormals(a, b)
+        if denormalStops(a, b) { return a }
         let x = X87Unpacked(a), y = X87Unpacked(b)
         if x.isZero || y.isZero { return .zero(sign: sign) }
         let product = x.significand.multipliedFullWidth(by: y.significand)
@@ -138,11 +142,11 @@ public struct X87Arithmetic: Sendable {
         let sign = a.sign != b.sign
         if a.isInfinity {
             if b.isInfinity { return invalid() }
-            noteDenormals(b)
+            if denormalStops(b) { return a }
             return .infinity(sign: sign)
         }
         if b.isInfinity {
-            noteDenormals(a)
+            if denormalStops(a) { return a }
             return .zero(sign: sign)
         }
         let x = X87Unpacked(a), y = X87Unpacked(b)
@@ -151,7 +155,7 @@ public struct X87Arithmetic: Sendable {
             flags.insert(.zeroDivide)
             return .infinity(sign: sign)
         }
-        noteDenormals(a, b)
+        if denormalStops(a, b) { return a }
         if x.isZero { return .zero(sign: sign) }
         // Dividend scaled so the first quotient word has its top bit set.
         let dividendAtLeastDivisor = x.significand >= y.significand
@@ -172,7 +176,7 @@ public struct X87Arithmetic: Sendable {
         if a.isZero { return a }
         if a.sign { return invalid() }
         if a.isInfinity { return a }
-        noteDenormals(a)
+        if denormalStops(a) { return a }
         let x = X87Unpacked(a)
         let unbiased = x.exponent - Extended80.exponentBias
         let odd = unbiased & 1 != 0

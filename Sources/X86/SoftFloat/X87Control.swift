@@ -14,10 +14,17 @@ public struct X87Control: Equatable, Sendable {
 
     public var rounding: Rounding
     public var precision: Precision
+    /// The exception masks IM DM ZM OM UM PM (bits 5..0, at the positions of
+    /// the flags they mask, §8.1.5.1). An unmasked IE, DE or ZE stops the
+    /// operation (the caller leaves the destination unchanged); an unmasked OE
+    /// or UE changes the result delivered to a register (§8.5).
+    public var exceptionMasks: X87StatusFlags
 
-    public init(rounding: Rounding = .nearestEven, precision: Precision = .extended) {
+    public init(rounding: Rounding = .nearestEven, precision: Precision = .extended,
+                exceptionMasks: X87StatusFlags = .exceptions) {
         self.rounding = rounding
         self.precision = precision
+        self.exceptionMasks = exceptionMasks
     }
 
     /// From a control word. The reserved PC value 01b (Table 8-2) rounds to
@@ -25,6 +32,7 @@ public struct X87Control: Equatable, Sendable {
     public init(controlWord: UInt16) {
         rounding = Rounding(rawValue: (controlWord >> 10) & 3) ?? .nearestEven
         precision = Precision(rawValue: (controlWord >> 8) & 3) ?? .extended
+        exceptionMasks = X87StatusFlags(rawValue: controlWord & 0x3F)
     }
 
     /// The RC and PC bits of a control word.

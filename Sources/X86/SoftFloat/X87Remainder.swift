@@ -11,7 +11,7 @@ extension X87Arithmetic {
         flags.subtract(.conditionCodes)
         if let special = specialOperands(a, b) { return special }
         if a.isInfinity || b.isZero { return invalid() }
-        noteDenormals(a, b)
+        if denormalStops(a, b) { return a }
         if a.isZero { return a }
         let x = X87Unpacked(a), y = X87Unpacked(b)
         if b.isInfinity {

@@ -69,8 +69,14 @@ extension X87Arithmetic {
     /// unbounded exponent (§4.9.1.5). Sets PE, UE, OE and C1 (rounded up).
     /// The result's significand has bit 63 clear when it is denormal in
     /// `format`; its exponent is `maxExponent + 1` for infinity.
+    ///
+    /// With `registerDestination` and OE or UE unmasked, the unmasked response
+    /// instead (§8.5.4, §8.5.5): the result rounded with an unbounded exponent,
+    /// its exponent then reduced (overflow) or increased (underflow) by 24576,
+    /// and UE raised for any tiny result, exact or not. A memory destination
+    /// is left unchanged then, which is the caller's part.
     mutating func round(sign: Bool, exponent: Int32, significand wide: UInt128Parts,
-                        to format: X87Format) -> X87Unpacked {
+                        to format: X87Format, registerDestination: Bool = false) -> X87Unpacked {
         flags.remove(.c1)
         if wide.isZero { return X87Unpacked(sign: sign, exponent: format.minExponent, significand: 0) }
         let p = format.precision
@@ -90,6 +96,15 @@ extension X87Arithmetic {
             let carriesToNormal = e == format.minExponent - 1 && kept == fullMask
                 && roundsUp(sign: sign, lastKeptBit: true, discarded: discarded)
             tiny = !carriesToNormal
+        }
+        let unmaskedUnderflow = tiny && registerDestination && !control.exceptionMasks.contains(.underflow)
+        // Beyond the reach of the adjustment (only FSCALE gets there) the host
+        // delivers a signed zero or infinity whatever the rounding mode.
+        if unmaskedUnderflow && e + X87Arithmetic.unmaskedBiasAdjust < format.minExponent {
+            flags.formUnion([.underflow, .precision])
+            return X87Unpacked(sign: sign, exponent: format.minExponent, significand: 0)
+        }
+        if e < format.minExponent && !unmaskedUnderflow {
             let distance = Int(min(format.minExponent - e, 200))
             sig = sig.shiftedRightJamming(distance)
             e = format.minExponent
@@ -107,6 +122,22 @@ extension X87Arithmetic {
         }
         let result = kept << UInt64(64 - p)
 
+        if unmaskedUnderflow {
+            flags.insert(.underflow)
+            if inexact { flags.insert(.precision) }
+            if up { flags.insert(.c1) }
+            return X87Unpacked(sign: sign, exponent: e + X87Arithmetic.unmaskedBiasAdjust, significand: result)
+        }
+        if e > format.maxExponent && registerDestination && !control.exceptionMasks.contains(.overflow) {
+            if e - X87Arithmetic.unmaskedBiasAdjust > format.maxExponent {
+                flags.formUnion([.overflow, .precision, .c1])
+                return X87Unpacked(sign: sign, exponent: format.maxExponent + 1, significand: 1 << 63)
+            }
+            flags.insert(.overflow)
+            if inexact { flags.insert(.precision) }
+            if up { flags.insert(.c1) }
+            return X87Unpacked(sign: sign, exponent: e - X87Arithmetic.unmaskedBiasAdjust, significand: result)
+        }
         if e > format.maxExponent {
             flags.formUnion([.overflow, .precision])
             let toInfinity: Bool
@@ -135,9 +166,13 @@ extension X87Arithmetic {
     mutating func roundToExtended(sign: Bool, exponent: Int32, significand: UInt128Parts,
                                   precision: X87Control.Precision? = nil) -> Extended80 {
         let r = round(sign: sign, exponent: exponent, significand: significand,
-                      to: .extended(precision ?? control.precision))
+                      to: .extended(precision ?? control.precision), registerDestination: true)
         return Extended80.encode(r)
     }
+
+    /// The exponent adjustment of the unmasked overflow and underflow responses
+    /// for the extended format (SDM Vol. 1 §8.5.4, §8.5.5).
+    static let unmaskedBiasAdjust: Int32 = 24576
 }
 
 extension Extended80 {

@@ -6,7 +6,7 @@ extension X87Arithmetic {
         flags.remove(.c1)
         if let special = specialOperand(a) { return special }
         if a.isZero || a.isInfinity { return a }
-        noteDenormals(a)
+        if denormalStops(a) { return a }
         let x = X87Unpacked(a)
         if x.exponent - Extended80.exponentBias >= 63 { return a }
         let magnitude = roundToIntegerMagnitude(x) ?? 0
@@ -22,7 +22,7 @@ extension X87Arithmetic {
         flags.remove(.c1)
         if let special = specialOperands(a, b) { return special }
         // The invalid cases below involve no denormal.
-        noteDenormals(a, b)
+        if denormalStops(a, b) { return a }
         if b.isInfinity {
             if !b.sign { return a.isZero ? invalid() : .infinity(sign: a.sign) }
             return a.isInfinity ? invalid() : .zero(sign: a.sign)
@@ -52,7 +52,7 @@ extension X87Arithmetic {
             return (.infinity(sign: true), a)
         }
         if a.isInfinity { return (.infinity(sign: false), a) }
-        noteDenormals(a)
+        if denormalStops(a) { return (a, a) }
         let x = X87Unpacked(a)
         return (load(integer: Int64(x.exponent - Extended80.exponentBias)),
                 Extended80(sign: x.sign, exponent: 0x3FFF, significand: x.significand))

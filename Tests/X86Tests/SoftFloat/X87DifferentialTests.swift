@@ -56,6 +56,51 @@ final class X87DifferentialTests: XCTestCase {
         XCTAssertGreaterThan(total, 0)
     }
 
+    /// The register-stack operations with random exception masks: the
+    /// unmasked responses (operation stopped by IE/DE/ZE; OE/UE results with
+    /// the exponent adjusted by 24576), read back before #MF is delivered.
+    func testUnmaskedResponsesAgainstHostFPU() throws {
+        let runner = try X87NativeRunner()
+        let environment = ProcessInfo.processInfo.environment
+        let seed = environment["SWIFTPC_X87_SEED"].flatMap { UInt64($0) } ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        let count = environment["SWIFTPC_X87_CASES"].flatMap { Int($0) }.map { $0 * 10 } ?? 3000
+        var generator = X87OperandGenerator(rng: SplitMix64(seed: seed))
+        let operations: [X87RunnerOp] = [.add, .subtract, .multiply, .divide, .squareRoot, .roundToInteger,
+                                          .partialRemainder, .partialRemainderIEEE, .scale, .extract, .compare, .compareUnordered]
+        var total = 0, mismatches = 0
+        var perOperation: [X87RunnerOp: Int] = [:]
+        for op in operations {
+            var cases: [X87Case] = []
+            for _ in 0..<count {
+                let masks = UInt16(truncatingIfNeeded: generator.rng.next()) & 0x3F
+                let controlWord = masks | UInt16(truncatingIfNeeded: generator.rng.next()) & 0x0F00
+                let a = generator.operand()
+                let b = op == .scale && generator.rng.next() % 2 == 0
+                    ? Extended80(sign: generator.rng.next() & 1 != 0, exponent: UInt16(16383 + generator.rng.next() % 16), significand: generator.significandBits())
+                    : generator.partner(of: a)
+                cases.append(X87Case(op: op, controlWord: controlWord, a: a, b: b, unmasked: true))
+            }
+            let host = try runner.run(cases)
+            let mask = X87Model.definedStatusBits(op)
+            for (c, expected) in zip(cases, host) {
+                let got = X87Model.runUnmasked(c)
+                total += 1
+                if got.r0 != expected.r0 || got.r1 != expected.r1 || got.statusWord & mask != expected.statusWord & mask {
+                    mismatches += 1
+                    perOperation[op, default: 0] += 1
+                    if mismatches <= 30 {
+                        print("unmasked mismatch \(op) cw=\(hex(c.controlWord)) a=\(describe(c.a)) b=\(describe(c.b))\n"
+                              + "  host  r0=\(describe(expected.r0)) r1=\(describe(expected.r1)) sw=\(hex(expected.statusWord & mask))\n"
+                              + "  swift r0=\(describe(got.r0)) r1=\(describe(got.r1)) sw=\(hex(got.statusWord & mask))")
+                    }
+                }
+            }
+        }
+        print("x87 unmasked differential: seed \(seed), \(total) operations, \(mismatches) mismatches \(perOperation.map { "\($0.key)=\($0.value)" }.sorted())")
+        XCTAssertEqual(mismatches, 0, "seed \(seed)")
+        XCTAssertGreaterThan(total, 0)
+    }
+
     private func makeOperand(_ op: X87RunnerOp, _ generator: inout X87OperandGenerator) -> Extended80 {
         switch op {
         case .loadInt16: return Extended80(signExponent: 0, significand: generator.integer(bits: 16))

@@ -38,6 +38,22 @@ enum X87Model {
         return X87Outcome(r0: r0, r1: r1, statusWord: fpu.flags.rawValue)
     }
 
+    /// The outcome of a register-stack operation with unmasked exceptions as
+    /// the runner reads it back: ST(0) and ST(1), which keep the operands when
+    /// an unmasked IE, DE or ZE stops the operation (SDM Vol. 1 §8.5).
+    static func runUnmasked(_ c: X87Case) -> X87Outcome {
+        let masked = run(c)
+        let control = X87Control(controlWord: c.controlWord)
+        let stopping: X87StatusFlags = [.invalid, .denormal, .zeroDivide]
+        let stopped = !X87StatusFlags(rawValue: masked.statusWord).intersection(stopping)
+            .subtracting(control.exceptionMasks).isEmpty
+        if stopped || c.op == .compare || c.op == .compareUnordered {
+            return X87Outcome(r0: c.a, r1: c.b, statusWord: masked.statusWord)
+        }
+        if c.op == .extract { return X87Outcome(r0: masked.r1, r1: masked.r0, statusWord: masked.statusWord) }
+        return X87Outcome(r0: masked.r0, r1: c.b, statusWord: masked.statusWord)
+    }
+
     /// The status-word bits the SDM defines for `op` (the others are undefined).
     static func definedStatusBits(_ op: X87RunnerOp) -> UInt16 {
         let exceptions = X87StatusFlags.exceptions.rawValue

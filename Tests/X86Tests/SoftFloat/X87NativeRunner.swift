@@ -21,6 +21,9 @@ struct X87Case {
     var controlWord: UInt16
     var a: Extended80
     var b: Extended80
+    /// Run with the control word's exception masks and read back with FNSAVE
+    /// (register-stack operations only).
+    var unmasked = false
 }
 
 struct X87Outcome: Equatable {
@@ -120,7 +123,7 @@ final class X87NativeRunner {
         let n = UInt32(cases.count)
         out += [UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16), UInt8(n >> 24)]
         for c in cases {
-            out.append(c.op.rawValue)
+            out.append(c.op.rawValue | (c.unmasked ? 0x80 : 0))
             out.append(UInt8(truncatingIfNeeded: c.controlWord))
             out.append(UInt8(c.controlWord >> 8))
             X87NativeRunner.put(c.a, &out)

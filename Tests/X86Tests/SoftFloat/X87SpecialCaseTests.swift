@@ -234,4 +234,17 @@ final class X87SpecialCaseTests: XCTestCase {
         XCTAssertEqual(fpu.convertToBinary32(E(signExponent: 0x3FFF - 150, significand: 1 << 63)), 0)
         XCTAssertEqual(fpu.flags, [.underflow, .precision])
     }
+
+    func testUnmaskedResponses() {
+        // SDM Vol. 1 §8.5.4/§8.5.5: the exponent is adjusted by 24576; UE even when exact.
+        let unmasked = X87Control(exceptionMasks: [.invalid, .zeroDivide, .precision])
+        let rows: [(E, E, E, X87StatusFlags)] = [
+            (Self.maxNormal, Self.two, E(signExponent: 0x7FFF - 0x6000, significand: ~0), .overflow),
+            (Self.minNormal, Self.half, E(signExponent: 0x6000, significand: 1 << 63), .underflow),
+            (Self.denormal, Self.one, Self.denormal, .denormal),
+        ]
+        for (i, (a, b, expected, flags)) in rows.enumerated() {
+            XCTAssertTrue(run(.mul, a, b, unmasked) == (expected, flags), "row \(i)")
+        }
+    }
 }
