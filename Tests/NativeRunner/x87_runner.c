@@ -24,10 +24,13 @@
  *   15/16/17 FILD m16/m32/m64 of the low bytes of a;
  *   18/19 FSTP m32/m64 of a (r0 low bytes = the bits);
  *   20/21 FLD m32/m64 of the low bytes of a.
- *   Ops 0..11 with bit 7 set (80h + op) run with the case's exception masks,
+ *   Ops with bit 7 set (80h + op) run with the case's exception masks,
  *   which may unmask exceptions: the state is then read with the non-waiting
  *   FNSAVE right after the operation (a waiting instruction would deliver
- *   #MF), and r0/r1 are ST(0)/ST(1) from the save area, the status word its FSW.
+ *   #MF), and r0/r1 are ST(0)/ST(1) from the save area, the status word its
+ *   FSW.  For the stores (12-14, 18, 19) r0 is the memory operand instead
+ *   (zero when not written) and r1 is ST(0); the loads (20, 21) run after the
+ *   operands were pushed as for the other operations.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,11 +65,13 @@ static void write_all(const void *p, size_t n) {
 /* The register-stack operations with the non-waiting state read-out. */
 #define SAVED(bytes) \
     __asm__ volatile(PRE bytes "\n fnsave %[save]\n fninit\n" \
-        : [save] "=m"(*(uint8_t (*)[108])save) \
-        : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory")
+        : [save] "=m"(*(uint8_t (*)[108])save), [m] "+m"(*(uint64_t *)memory) \
+        : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b), \
+          [src] "m"(*(uint64_t *)a) : "memory")
 
 static void run_unmasked(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_t *r0, uint8_t *r1, uint16_t *swOut) {
     uint8_t save[108] = {0};
+    uint8_t memory[8] = {0};
     switch (op) {
     case 0: SAVED(".byte 0xD8, 0xC1"); break;
     case 1: SAVED(".byte 0xD8, 0xE1"); break;
@@ -80,10 +85,23 @@ static void run_unmasked(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_
     case 9: SAVED(".byte 0xD9, 0xF4"); break;
     case 10: SAVED(".byte 0xD8, 0xD1"); break;
     case 11: SAVED(".byte 0xDD, 0xE1"); break;
+    case 12: SAVED("fistps %[m]"); break;
+    case 13: SAVED("fistpl %[m]"); break;
+    case 14: SAVED("fistpll %[m]"); break;
+    case 18: SAVED("fstps %[m]"); break;
+    case 19: SAVED("fstpl %[m]"); break;
+    case 20: SAVED("flds %[src]"); break;
+    case 21: SAVED("fldl %[src]"); break;
     default: break;
     }
-    memcpy(r0, save + 28, 10);
-    memcpy(r1, save + 38, 10);
+    int store = (op >= 12 && op <= 14) || op == 18 || op == 19;
+    if (store) {
+        memcpy(r0, memory, 8);
+        memcpy(r1, save + 28, 10);
+    } else {
+        memcpy(r0, save + 28, 10);
+        memcpy(r1, save + 38, 10);
+    }
     memcpy(swOut, save + 4, 2);
 }
 

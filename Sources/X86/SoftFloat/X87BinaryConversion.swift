@@ -14,7 +14,8 @@ extension X87Arithmetic {
         static let binary64 = InterchangeLayout(fractionBits: 52, exponentBits: 11, format: .binary64)
     }
 
-    /// FLD m32fp: exact; a denormal raises DE, an SNaN raises IE and is quieted.
+    /// FLD m32fp: exact; a denormal raises DE (and is loaded even with DE
+    /// unmasked, as the host does), an SNaN raises IE and is quieted.
     public mutating func load(binary32 bits: UInt32) -> Extended80 {
         load(UInt64(bits), .binary32)
     }
@@ -49,7 +50,8 @@ extension X87Arithmetic {
     /// FST m32fp: rounded by RC (precision control does not apply), with the
     /// masked overflow and underflow responses; NaNs keep their upper
     /// significand bits and are quieted (an SNaN raises IE); unsupported
-    /// encodings give the indefinite.
+    /// encodings give the indefinite. A denormal source raises no DE. With an
+    /// unmasked IE, OE or UE the caller leaves memory unchanged.
     public mutating func convertToBinary32(_ a: Extended80) -> UInt32 {
         UInt32(truncatingIfNeeded: store(a, .binary32))
     }

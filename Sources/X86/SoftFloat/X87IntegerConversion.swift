@@ -41,7 +41,9 @@ extension X87Arithmetic {
         return kept
     }
 
-    /// FIST/FISTP to a signed integer of `bits` (16, 32 or 64) bits.
+    /// FIST/FISTP to a signed integer of `bits` (16, 32 or 64) bits. A
+    /// denormal source raises no DE; with IE unmasked the caller leaves memory
+    /// unchanged.
     public mutating func convertToInteger(_ a: Extended80, bits: Int) -> Int64 {
         let indefinite = Int64(-1) << Int64(bits - 1)
         flags.remove(.c1)

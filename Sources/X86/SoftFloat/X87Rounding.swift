@@ -73,8 +73,9 @@ extension X87Arithmetic {
     /// With `registerDestination` and OE or UE unmasked, the unmasked response
     /// instead (§8.5.4, §8.5.5): the result rounded with an unbounded exponent,
     /// its exponent then reduced (overflow) or increased (underflow) by 24576,
-    /// and UE raised for any tiny result, exact or not. A memory destination
-    /// is left unchanged then, which is the caller's part.
+    /// and UE raised for any tiny result, exact or not. Without
+    /// `registerDestination` an unmasked OE or UE is reported alone (no PE or
+    /// C1) and the caller leaves the memory destination unchanged.
     mutating func round(sign: Bool, exponent: Int32, significand wide: UInt128Parts,
                         to format: X87Format, registerDestination: Bool = false) -> X87Unpacked {
         flags.remove(.c1)
@@ -96,6 +97,12 @@ extension X87Arithmetic {
             let carriesToNormal = e == format.minExponent - 1 && kept == fullMask
                 && roundsUp(sign: sign, lastKeptBit: true, discarded: discarded)
             tiny = !carriesToNormal
+        }
+        // An unmasked OE or UE on a memory destination stores nothing and
+        // reports only itself (neither PE nor C1).
+        if tiny && !registerDestination && !control.exceptionMasks.contains(.underflow) {
+            flags.insert(.underflow)
+            return X87Unpacked(sign: sign, exponent: format.minExponent, significand: 0)
         }
         let unmaskedUnderflow = tiny && registerDestination && !control.exceptionMasks.contains(.underflow)
         // Beyond the reach of the adjustment (only FSCALE gets there) the host
@@ -127,6 +134,10 @@ extension X87Arithmetic {
             if inexact { flags.insert(.precision) }
             if up { flags.insert(.c1) }
             return X87Unpacked(sign: sign, exponent: e + X87Arithmetic.unmaskedBiasAdjust, significand: result)
+        }
+        if e > format.maxExponent && !registerDestination && !control.exceptionMasks.contains(.overflow) {
+            flags.insert(.overflow)
+            return X87Unpacked(sign: sign, exponent: format.maxExponent + 1, significand: 1 << 63)
         }
         if e > format.maxExponent && registerDestination && !control.exceptionMasks.contains(.overflow) {
             if e - X87Arithmetic.unmaskedBiasAdjust > format.maxExponent {

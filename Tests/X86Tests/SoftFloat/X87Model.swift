@@ -47,6 +47,19 @@ enum X87Model {
         let stopping: X87StatusFlags = [.invalid, .denormal, .zeroDivide]
         let stopped = !X87StatusFlags(rawValue: masked.statusWord).intersection(stopping)
             .subtracting(control.exceptionMasks).isEmpty
+        switch c.op {
+        case .storeInt16, .storeInt32, .storeInt64, .storeBinary32, .storeBinary64:
+            // A memory destination is not written on any unmasked exception but PE (§8.5.4, §8.5.5).
+            let blocking = X87StatusFlags(rawValue: masked.statusWord).intersection(X87StatusFlags.exceptions.subtracting(.precision))
+            let kept = !blocking.subtracting(control.exceptionMasks).isEmpty
+            return X87Outcome(r0: kept ? Extended80(signExponent: 0, significand: 0) : masked.r0, r1: kept ? c.a : c.b,
+                              statusWord: masked.statusWord)
+        case .loadBinary32, .loadBinary64:
+            // FLD m32fp/m64fp of a denormal loads it even with DE unmasked.
+            let invalid = X87StatusFlags(rawValue: masked.statusWord).contains(.invalid) && !control.exceptionMasks.contains(.invalid)
+            return X87Outcome(r0: invalid ? c.a : masked.r0, r1: invalid ? c.b : c.a, statusWord: masked.statusWord)
+        default: break
+        }
         if stopped || c.op == .compare || c.op == .compareUnordered {
             return X87Outcome(r0: c.a, r1: c.b, statusWord: masked.statusWord)
         }
