@@ -23,7 +23,7 @@
  *   12/13/14 FISTP m16/m32/m64 of a (r0 low bytes = the integer);
  *   15/16/17 FILD m16/m32/m64 of the low bytes of a;
  *   18/19 FSTP m32/m64 of a (r0 low bytes = the bits);
- *   20/21 FLD m32/m64 of the low bytes of a.
+ *   20/21 FLD m32/m64 of the low bytes of a; 22 FXAM, 23 FTST (status only).
  *   Ops with bit 7 set (80h + op) run with the case's exception masks,
  *   which may unmask exceptions: the state is then read with the non-waiting
  *   FNSAVE right after the operation (a waiting instruction would deliver
@@ -156,6 +156,8 @@ static void run(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_t *r0, ui
             __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fldl %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
                 : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(double *)a) : "memory");
         break;
+    case 22: BINOP(".byte 0xD9, 0xE5"); break;          /* FXAM */
+    case 23: BINOP(".byte 0xD9, 0xE4"); break;          /* FTST */
     case 18:
         __asm__ volatile(PRE "fstps %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
             : [sw] "=m"(sw), [r0] "=m"(*(float *)r0)

@@ -1,6 +1,7 @@
-/// FCOM/FUCOM comparisons (SDM Vol. 2 FCOM/FCOMP/FCOMPP and FUCOM/FUCOMP/
-/// FUCOMPP; IEEE 754 §5.11): the result as condition codes C3 C2 C0 —
-/// greater 000, less 001, equal 100, unordered 111 — with C1 cleared.
+/// FCOM/FUCOM/FTST comparisons (SDM Vol. 2 FCOM/FCOMP/FCOMPP, FUCOM/FUCOMP/
+/// FUCOMPP and FTST; IEEE 754 §5.11): the result as condition codes C3 C2 C0 —
+/// greater 000, less 001, equal 100, unordered 111 — with C1 cleared; and
+/// FXAM's classification.
 extension X87Arithmetic {
     public enum Comparison: Sendable {
         case greater, less, equal, unordered
@@ -53,5 +54,27 @@ extension X87Arithmetic {
                 ? magnitudeX.exponent > magnitudeY.exponent : magnitudeX.significand > magnitudeY.significand
         }
         return xBigger != x.sign ? .greater : .less
+    }
+
+    /// FTST: compares with +0.0 like FCOM (any NaN is invalid).
+    public mutating func test(_ a: Extended80) -> Comparison {
+        compare(a, .zero(sign: false), ordered: true)
+    }
+
+    /// FXAM: the class of ST(0) in C3 C2 C0 and its sign in C1 (SDM Vol. 2
+    /// FXAM results table: unsupported 000, NaN 001, normal 010, infinity 011,
+    /// zero 100, empty 101, denormal 110); nil stands for an empty register.
+    /// Raises no exception.
+    public static func examine(_ a: Extended80?) -> X87StatusFlags {
+        guard let a else { return [.c3, .c0] }
+        let sign: X87StatusFlags = a.sign ? .c1 : []
+        switch a.kind {
+        case .unnormal, .pseudoInfinity, .pseudoNaN: return sign
+        case .quietNaN, .signalingNaN: return sign.union(.c0)
+        case .normal: return sign.union(.c2)
+        case .infinity: return sign.union([.c2, .c0])
+        case .zero: return sign.union(.c3)
+        case .denormal, .pseudoDenormal: return sign.union([.c3, .c2])
+        }
     }
 }

@@ -58,4 +58,22 @@ final class Extended80ClassificationTests: XCTestCase {
             XCTAssertEqual(control.controlWordBits, word & 0x0F00, String(word, radix: 16))
         }
     }
+
+    func testExamineClasses() {
+        // SDM Vol. 2 FXAM: C3 C2 C0 give the class, C1 the sign.
+        let rows: [(Extended80?, X87StatusFlags)] = [
+            (nil, [.c3, .c0]),
+            (Extended80(signExponent: 0x3FFF, significand: 0x4000_0000_0000_0000), []),
+            (Extended80(signExponent: 0xFFFF, significand: 0), .c1),
+            (Extended80(signExponent: 0x7FFF, significand: 0x8000_0000_0000_0001), .c0),
+            (Extended80(signExponent: 0xBFFF, significand: 1 << 63), [.c2, .c1]),
+            (Extended80.infinity(sign: false), [.c2, .c0]),
+            (Extended80.zero(sign: true), [.c3, .c1]),
+            (Extended80(signExponent: 0, significand: 1), [.c3, .c2]),
+            (Extended80(signExponent: 0, significand: 1 << 63), [.c3, .c2]),
+        ]
+        for (i, (value, codes)) in rows.enumerated() {
+            XCTAssertEqual(X87Arithmetic.examine(value), codes, "row \(i)")
+        }
+    }
 }

@@ -34,6 +34,12 @@ enum X87Model {
         case .storeBinary64: r0 = Extended80(signExponent: 0, significand: fpu.convertToBinary64(c.a))
         case .loadBinary32: r0 = fpu.load(binary32: UInt32(truncatingIfNeeded: c.a.significand))
         case .loadBinary64: r0 = fpu.load(binary64: c.a.significand)
+        case .examine:
+            r0 = c.a
+            fpu.flags = X87Arithmetic.examine(c.a)
+        case .test:
+            r0 = c.a
+            _ = fpu.test(c.a)
         }
         return X87Outcome(r0: r0, r1: r1, statusWord: fpu.flags.rawValue)
     }
@@ -71,7 +77,7 @@ enum X87Model {
     static func definedStatusBits(_ op: X87RunnerOp) -> UInt16 {
         let exceptions = X87StatusFlags.exceptions.rawValue
         switch op {
-        case .compare, .compareUnordered, .partialRemainder, .partialRemainderIEEE:
+        case .compare, .compareUnordered, .partialRemainder, .partialRemainderIEEE, .examine, .test:
             return exceptions | X87StatusFlags.conditionCodes.rawValue
         case .loadInt16, .loadInt32, .loadInt64, .loadBinary32, .loadBinary64:
             return exceptions

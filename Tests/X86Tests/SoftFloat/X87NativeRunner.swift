@@ -14,6 +14,7 @@ enum X87RunnerOp: UInt8, CaseIterable {
     case scale, extract, compare, compareUnordered
     case storeInt16, storeInt32, storeInt64, loadInt16, loadInt32, loadInt64
     case storeBinary32, storeBinary64, loadBinary32, loadBinary64
+    case examine, test
 }
 
 struct X87Case {
