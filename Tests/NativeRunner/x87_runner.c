@@ -23,7 +23,8 @@
  *   12/13/14 FISTP m16/m32/m64 of a (r0 low bytes = the integer);
  *   15/16/17 FILD m16/m32/m64 of the low bytes of a;
  *   18/19 FSTP m32/m64 of a (r0 low bytes = the bits);
- *   20/21 FLD m32/m64 of the low bytes of a; 22 FXAM, 23 FTST (status only).
+ *   20/21 FLD m32/m64 of the low bytes of a; 22 FXAM, 23 FTST (status only);
+ *   24/25/26 FISTTP m16/m32/m64 of a (SSE3).
  *   Ops with bit 7 set (80h + op) run with the case's exception masks,
  *   which may unmask exceptions: the state is then read with the non-waiting
  *   FNSAVE right after the operation (a waiting instruction would deliver
@@ -136,6 +137,21 @@ static void run(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_t *r0, ui
         break;
     case 14:
         __asm__ volatile(PRE "fistpll %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int64_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 24:
+        __asm__ volatile(PRE "fisttps %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int16_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 25:
+        __asm__ volatile(PRE "fisttpl %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(int32_t *)r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 26:
+        __asm__ volatile(PRE "fisttpll %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
             : [sw] "=m"(sw), [r0] "=m"(*(int64_t *)r0)
             : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
         break;

@@ -45,6 +45,18 @@ extension X87Arithmetic {
     /// denormal source raises no DE; with IE unmasked the caller leaves memory
     /// unchanged.
     public mutating func convertToInteger(_ a: Extended80, bits: Int) -> Int64 {
+        convertToInteger(a, bits: bits, rounding: control.rounding)
+    }
+
+    /// FISTTP (SSE3): as FIST/FISTP but always truncating (SDM Vol. 2 FISTTP).
+    public mutating func convertToIntegerTruncating(_ a: Extended80, bits: Int) -> Int64 {
+        convertToInteger(a, bits: bits, rounding: .towardZero)
+    }
+
+    private mutating func convertToInteger(_ a: Extended80, bits: Int, rounding: X87Control.Rounding) -> Int64 {
+        let saved = control
+        control.rounding = rounding
+        defer { control = saved }
         let indefinite = Int64(-1) << Int64(bits - 1)
         flags.remove(.c1)
         if a.isUnsupported || a.isNaN || a.isInfinity {
@@ -52,15 +64,15 @@ extension X87Arithmetic {
             return indefinite
         }
         let x = X87Unpacked(a)
-        let saved = flags
+        let before = flags
         guard let magnitude = roundToIntegerMagnitude(x) else {
-            flags = saved
+            flags = before
             flags.insert(.invalid)
             return indefinite
         }
         let limit = UInt64(1) << UInt64(bits - 1)
         if magnitude > limit || (magnitude == limit && !x.sign) {
-            flags = saved
+            flags = before
             flags.insert(.invalid)
             return indefinite
         }

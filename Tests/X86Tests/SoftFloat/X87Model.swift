@@ -34,6 +34,9 @@ enum X87Model {
         case .storeBinary64: r0 = Extended80(signExponent: 0, significand: fpu.convertToBinary64(c.a))
         case .loadBinary32: r0 = fpu.load(binary32: UInt32(truncatingIfNeeded: c.a.significand))
         case .loadBinary64: r0 = fpu.load(binary64: c.a.significand)
+        case .truncateInt16: r0 = integerResult(fpu.convertToIntegerTruncating(c.a, bits: 16), bytes: 2)
+        case .truncateInt32: r0 = integerResult(fpu.convertToIntegerTruncating(c.a, bits: 32), bytes: 4)
+        case .truncateInt64: r0 = integerResult(fpu.convertToIntegerTruncating(c.a, bits: 64), bytes: 8)
         case .examine:
             r0 = c.a
             fpu.flags = X87Arithmetic.examine(c.a)

@@ -15,6 +15,7 @@ enum X87RunnerOp: UInt8, CaseIterable {
     case storeInt16, storeInt32, storeInt64, loadInt16, loadInt32, loadInt64
     case storeBinary32, storeBinary64, loadBinary32, loadBinary64
     case examine, test
+    case truncateInt16, truncateInt32, truncateInt64
 }
 
 struct X87Case {
