@@ -1,7 +1,7 @@
 // Random straight-line integer instruction sequences for the differential test.
 
 /// SplitMix64: small, fast and reproducible from one 64-bit seed.
-struct DiffRandom {
+struct DiffRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

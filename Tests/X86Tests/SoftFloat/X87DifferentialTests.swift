@@ -20,7 +20,7 @@ final class X87DifferentialTests: XCTestCase {
         let seed = environment["SWIFTPC_X87_SEED"].flatMap { UInt64($0) } ?? X87DifferentialTests.defaultSeed
         let perCombination = environment["SWIFTPC_X87_CASES"].flatMap { Int($0) } ?? 300
         let only = environment["SWIFTPC_X87_OPS"].map { Set($0.split(separator: ",").compactMap { UInt8($0) }) }
-        var generator = X87OperandGenerator(rng: SplitMix64(seed: seed))
+        var generator = X87OperandGenerator(rng: DiffRandom(seed: seed))
         var total = 0, mismatches = 0
         var perOperation: [X87RunnerOp: Int] = [:]
         for op in X87DifferentialTests.operations where only?.contains(op.rawValue) ?? true {
@@ -68,7 +68,7 @@ final class X87DifferentialTests: XCTestCase {
         let environment = ProcessInfo.processInfo.environment
         let seed = environment["SWIFTPC_X87_SEED"].flatMap { UInt64($0) } ?? X87DifferentialTests.defaultSeed
         let count = environment["SWIFTPC_X87_CASES"].flatMap { Int($0) }.map { $0 * 10 } ?? 2500
-        var generator = X87OperandGenerator(rng: SplitMix64(seed: seed))
+        var generator = X87OperandGenerator(rng: DiffRandom(seed: seed))
         let operations: [X87RunnerOp] = [.add, .subtract, .multiply, .divide, .squareRoot, .roundToInteger,
                                           .partialRemainder, .partialRemainderIEEE, .scale, .extract, .compare, .compareUnordered,
                                           .storeInt16, .storeInt32, .storeInt64, .storeBinary32, .storeBinary64,

@@ -3,21 +3,8 @@
 
 @testable import X86
 
-/// SplitMix64: a small reproducible generator (the seed is printed by the tests).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 struct X87OperandGenerator {
-    var rng: SplitMix64
+    var rng: DiffRandom
 
     /// A significand with long runs of ones or zeros now and then, so that
     /// carries and exact halves occur.
