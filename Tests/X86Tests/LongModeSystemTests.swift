@@ -208,6 +208,31 @@ final class LongModeSystemTests: XCTestCase {
         XCTAssertEqual(cpu.eflags, 0x202)
     }
 
+    /// LAR and LSL in IA-32e mode see LDTs, 64-bit TSSs and (LAR only) 64-bit
+    /// call gates; the 16-bit system types are not valid there.
+    func testAccessRightsAndLimitsOfSystemDescriptors() {
+        let rig = Rig(), cpu = rig.cpu
+        rig.put64(Rig.gdt + 0x68, 0x0000_E400_0008_1000)    // a 16-bit call gate, DPL 3
+        cpu.gdtr = DescriptorTableRegister(base: UInt64(Rig.gdt), limit: 0x6F)
+        struct Case { var selector: UInt16; var lar: UInt64?; var lsl: UInt64? }
+        let cases = [
+            Case(selector: Rig.tssSelector, lar: 0x8900, lsl: 0x67),
+            Case(selector: Rig.gate, lar: 0xEC00, lsl: nil),
+            Case(selector: 0x68, lar: nil, lsl: nil),
+            Case(selector: Rig.kernelCode, lar: 0xAF9A00, lsl: 0xFFFF_FFFF),
+        ]
+        for c in cases {
+            for (opcode, expected) in [(UInt8(0x02), c.lar), (0x03, c.lsl)] {
+                cpu.set64(Reg.ecx, UInt64(c.selector))
+                cpu.set64(Reg.eax, 0x1234)
+                // lar/lsl eax, ecx
+                XCTAssertNil(rig.step([0x0F, opcode, 0xC1]), "0F \(opcode) of \(c.selector)")
+                XCTAssertEqual(cpu.flags.zeroFlag, expected != nil, "ZF, 0F \(opcode) of \(c.selector)")
+                XCTAssertEqual(cpu.get64(Reg.eax), expected ?? 0x1234, "0F \(opcode) of \(c.selector)")
+            }
+        }
+    }
+
     func testSwapGSAndBaseRegisters() {
         let rig = Rig(), cpu = rig.cpu
         cpu.segments[SegmentIndex.gs].base = 0x1111

@@ -73,13 +73,26 @@ extension CPU {
         return write ? d.isData && d.readableOrWritable : d.isData || d.readableOrWritable
     }
 
+    /// The system descriptor types LAR (`forLimit` false) or LSL reports (SDM
+    /// Vol. 2 LAR, LSL): LDTs and TSSs, and for LAR call and task gates, not
+    /// interrupt or trap gates. IA-32e mode knows only the LDT, the 64-bit TSS
+    /// and (for LAR) the 64-bit call gate, whose upper type field must be 0.
+    func reportsSystemDescriptor(_ d: Descriptor, forLimit: Bool) -> Bool {
+        let valid: UInt32
+        if longMode {
+            valid = 1 << 2 | 1 << 9 | 1 << 11 | (forLimit ? 0 : 1 << 12)
+            if d.upper >> 40 & 0x1F != 0 { return false }
+        } else {
+            valid = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 9 | 1 << 11 | (forLimit ? 0 : 1 << 4 | 1 << 5 | 1 << 12)
+        }
+        return valid >> UInt32(d.type) & 1 != 0
+    }
+
     /// LAR (0F 02): the access rights of segments and of LDT, TSS, call and task gates.
     func loadAccessRights(_ i: DecodedInstruction) throws(Fault) {
         guard selectorMode else { throw Fault.ud }
         let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
-        // System types LAR reports: TSSs, LDTs, call and task gates (not interrupt or trap gates).
-        let valid: UInt32 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 9 | 1 << 11 | 1 << 12
-        guard let d = try visibleDescriptor(selector), d.isCodeOrData || valid >> UInt32(d.type) & 1 != 0 else {
+        guard let d = try visibleDescriptor(selector), d.isCodeOrData || reportsSystemDescriptor(d, forLimit: false) else {
             flags.setStatus(LazyFlags.zf, 0)
             return
         }
@@ -91,9 +104,7 @@ extension CPU {
     func loadSegmentLimit(_ i: DecodedInstruction) throws(Fault) {
         guard selectorMode else { throw Fault.ud }
         let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
-        // System types LSL reports: TSSs and LDTs.
-        let valid: UInt32 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 9 | 1 << 11
-        guard let d = try visibleDescriptor(selector), d.isCodeOrData || valid >> UInt32(d.type) & 1 != 0 else {
+        guard let d = try visibleDescriptor(selector), d.isCodeOrData || reportsSystemDescriptor(d, forLimit: true) else {
             flags.setStatus(LazyFlags.zf, 0)
             return
         }
