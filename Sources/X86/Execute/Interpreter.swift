@@ -4,7 +4,7 @@
 /// faults unwind as typed throws to `deliverException`.
 ///
 /// The handlers of the most frequent operations (aluForm, aluImmediate, aluRM,
-/// aluIntoRegister, readRM, moveExtend, loop) are `@_transparent` rather than
+/// aluIntoRegister, readRM, writeRM, moveExtend, loop) are `@_transparent` rather than
 /// `@inline(__always)`: this loop is so large that the optimizer declines to
 /// inline them into it otherwise, and the calls (prologues, the instruction
 /// passed by value) cost 15-20% on the benchmarks.
