@@ -195,9 +195,7 @@ extension CPU {
     /// afresh, not taken from the cache: a fetch that faults is not traced
     /// (the exception shows in the handler's first instruction instead).
     @inline(never) func traceNextInstruction() {
-        let cs = segments[SegmentIndex.cs]
-        let long = cs.attributes & SegmentRegister.longBit != 0
-        guard let tracer, let i = try? decode(base: long ? 0 : cs.base, ip: rip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16) else { return }
+        guard let tracer, let i = try? decodeInCodeSegment(ip: rip) else { return }
         let start = instructionStart
         instructionStart = rip
         tracer(self, i)
@@ -208,9 +206,7 @@ extension CPU {
     /// decoded but not kept, as their bytes can change without a store.
     @inline(never) func fill(slot: Int, tag: UInt64, linear: UInt64, ip: UInt64) throws(Fault) {
         decodeCache.misses &+= 1
-        let cs = segments[SegmentIndex.cs]
-        let long = cs.attributes & SegmentRegister.longBit != 0
-        let d = try decode(base: long ? 0 : cs.base, ip: ip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16)
+        let d = try decodeInCodeSegment(ip: ip)
         decodeCache.entries[slot] = d
         // Kept only when the instruction lies within one linear page (one
         // translation covers it) of directly mapped memory below 4 GiB.
@@ -222,5 +218,13 @@ extension CPU {
         } else {
             decodeCache.tags[slot] = DecodeCache.empty
         }
+    }
+
+    /// The instruction at CS:`ip`, decoded for the current CS: 64-bit code
+    /// (whose base is ignored), or 32- or 16-bit code by CS.D.
+    func decodeInCodeSegment(ip: UInt64) throws(Fault) -> DecodedInstruction {
+        let cs = segments[SegmentIndex.cs]
+        let long = cs.attributes & SegmentRegister.longBit != 0
+        return try decode(base: long ? 0 : cs.base, ip: ip, codeSize: long ? .bits64 : cs.big ? .bits32 : .bits16)
     }
 }

@@ -34,13 +34,18 @@ extension CPU {
     func loadCodeSegment(_ selector: UInt16, _ d: Descriptor, offset: UInt64, level: Int) throws(Fault) {
         try checkCodeOffset(selector, d, offset: offset)
         try markAccessed(selector, d)
-        var cs = d.segment(selector: (selector & 0xFFFC) | UInt16(level))
-        cs.attributes |= 1
-        // CS caches L only in IA-32e mode, so that the bit alone marks 64-bit mode.
-        if !longMode { cs.attributes &= ~SegmentRegister.longBit }
-        segments[SegmentIndex.cs] = cs
+        segments[SegmentIndex.cs] = codeSegmentCache(d, selector: (selector & 0xFFFC) | UInt16(level))
         cpl = level
         rip = offset
+    }
+
+    /// The CS cache a code descriptor loads, accessed. CS caches L only in
+    /// IA-32e mode, so that the bit alone marks 64-bit mode (`CPU.mode64`).
+    func codeSegmentCache(_ d: Descriptor, selector: UInt16) -> SegmentRegister {
+        var cs = d.segment(selector: selector)
+        cs.attributes |= 1
+        if !longMode { cs.attributes &= ~SegmentRegister.longBit }
+        return cs
     }
 
     /// A call gate's target (SDM Vol. 3 §5.8.4): the gate's DPL must admit both

@@ -131,9 +131,7 @@ extension CPU {
         }
         guard code.present else { throw Fault(Fault.segmentNotPresent, errorCode: csCode) }
         try markAccessed(cs, code)
-        segments[SegmentIndex.cs] = code.segment(selector: cs)
-        // Outside IA-32e mode (the only place tasks switch) CS caches no L bit.
-        segments[SegmentIndex.cs].attributes = segments[SegmentIndex.cs].attributes & ~SegmentRegister.longBit | 1
+        segments[SegmentIndex.cs] = codeSegmentCache(code, selector: cs)
         cpl = level
         do throws(Fault) {
             try loadStackSegment(selectors[SegmentIndex.ss], cpl: level)
