@@ -162,14 +162,14 @@ struct SIMDValues {
     }
 
     /// An x87 control word: every rounding and precision setting (including
-    /// the reserved precision 01b), exceptions mostly masked, now and then
-    /// reserved bits set.
+    /// the reserved precision 01b), exceptions mostly masked, now and then the
+    /// infinity-control bit. The reserved bits 6, 7 and 15:13 (SDM Vol. 1
+    /// §8.1.5, Figure 8-6) are as processors store them, 1 and zeros: what a
+    /// processor does with others is not defined.
     mutating func controlWord() -> UInt16 {
         var masks: UInt16 = 0x3F
         if rng.chance(20) { masks = UInt16(truncatingIfNeeded: rng.next()) & 0x3F }
-        var cw = masks | 0x40 | UInt16(rng.below(4)) << 8 | UInt16(rng.below(4)) << 10
-        if rng.chance(5) { cw ^= UInt16(truncatingIfNeeded: rng.next()) & 0xF0C0 }
-        return cw
+        return masks | 0x40 | UInt16(rng.below(4)) << 8 | UInt16(rng.below(4)) << 10 | (rng.chance(10) ? 0x1000 : 0)
     }
 
     /// An MXCSR value: every rounding mode, DAZ and FTZ, masks mostly set,
