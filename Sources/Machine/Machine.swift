@@ -111,6 +111,7 @@ public final class Machine: CPUBus {
         systemControl.onReset = { [unowned self] in self.reset() }
         devices.keyboardController.onReset = { [unowned self] in self.reset() }
         devices.pci.onReset = { [unowned self] _ in self.reset() }
+        devices.coprocessorError.onIgnoreNumericError = { [unowned self] in self.cpu.ignoreNumericError = true }
         devices.interruptControllers.output.onChange = { [unowned self] in self.cpu.interruptRequested = $0 }
         if let boot = configuration.multiboot { try loadMultiboot(boot) }
     }
@@ -228,4 +229,7 @@ public final class Machine: CPUBus {
 
     /// The INTA cycle: the 8259A pair supplies the vector.
     public func acknowledgeInterrupt() -> UInt8 { devices.interruptControllers.acknowledge() }
+
+    /// FERR#: the coprocessor error latch raises IRQ13.
+    public func floatingPointError() { devices.coprocessorError.numericError() }
 }
