@@ -12,9 +12,9 @@ extension CPU {
         case 0xF8, 0xF5:
             let ieee = modrm == 0xF5
             x87Binary(conditionCodes: X87State.conditionCodes) { $0.partialRemainder($1, $2, ieee: ieee) }
-        case 0xF1: x87BinaryPop { $0.yLog2X(x: $1, y: $2) }
-        case 0xF9: x87BinaryPop { $0.yLog2XPlusOne(x: $1, y: $2) }
-        case 0xF3: x87BinaryPop { $0.partialArctangent(x: $1, y: $2) }
+        case 0xF1: x87BinaryPop { $0.yLog2X(y: $2, x: $1) }
+        case 0xF9: x87BinaryPop { $0.yLog2XPlusOne(y: $2, x: $1) }
+        case 0xF3: x87BinaryPop { $0.partialArctangent(y: $2, x: $1) }
         case 0xF4:
             x87Pushing { a, x in
                 let (exponent, significand) = a.extract(x)
