@@ -28,17 +28,17 @@ final class SSEDifferentialTests: XCTestCase {
         var total = 0, lanes = 0, mismatches = 0, faults = 0
         var perOp: [SSERunnerOp: Int] = [:]
         for op in SSERunnerOp.allCases where only?.contains(op.rawValue) ?? true {
-            let cases = (0..<perOperation).map { _ in makeCase(op, &generator) }
+            let cases = (0..<perOperation).map { _ in generator.instructionCase(op) }
             let host = try runner.run(cases)
             for (c, expected) in zip(cases, host) {
                 let got = SSEModel.run(c)
                 total += 1
                 lanes += SSEDifferentialTests.laneCount(op)
                 if expected.faulted { faults += 1 }
-                if !agrees(c, got, expected) {
+                if !SSEDifferentialTests.agrees(c, got, expected) {
                     mismatches += 1
                     perOp[op, default: 0] += 1
-                    if mismatches <= 30 { print(describe(c, got, expected)) }
+                    if mismatches <= 30 { print(SSEDifferentialTests.describe(c, got, expected)) }
                 }
             }
         }
@@ -61,62 +61,7 @@ final class SSEDifferentialTests: XCTestCase {
         }
     }
 
-    private func makeCase(_ op: SSERunnerOp, _ g: inout SSEOperandGenerator) -> SSECase {
-        let f32 = SSEFormat.binary32, f64 = SSEFormat.binary64
-        let name = "\(op)"
-        var c = SSECase(op: op, predicate: UInt8(truncatingIfNeeded: g.rng.next() % 8), mxcsr: g.mxcsr(),
-                        a: XMMBits(low: g.rng.next(), high: g.rng.next()), b: XMMBits(low: g.rng.next(), high: g.rng.next()))
-        func pairs32() {
-            var a: [UInt32] = [], b: [UInt32] = []
-            for _ in 0..<4 {
-                let x = g.value(f32)
-                a.append(UInt32(x))
-                b.append(UInt32(g.partner(of: x, f32)))
-            }
-            c.a = XMMBits(lanes32: a)
-            c.b = XMMBits(lanes32: b)
-        }
-        func pairs64() {
-            let x0 = g.value(f64), x1 = g.value(f64)
-            c.a = XMMBits(low: x0, high: x1)
-            c.b = XMMBits(low: g.partner(of: x0, f64), high: g.partner(of: x1, f64))
-        }
-        func horizontal32() -> XMMBits {
-            let x = g.value(f32), y = g.value(f32)
-            return XMMBits(lanes32: [UInt32(x), UInt32(g.partner(of: x, f32)), UInt32(y), UInt32(g.partner(of: y, f32))])
-        }
-        func horizontal64() -> XMMBits {
-            let x = g.value(f64)
-            return XMMBits(low: x, high: g.partner(of: x, f64))
-        }
-        switch op {
-        case .cvtsi2ss32, .cvtsi2sd32, .cvtdq2ps, .cvtdq2pd:
-            let l = (0..<4).map { _ in UInt32(truncatingIfNeeded: g.integer(bits: 32)) }
-            c.b = XMMBits(lanes32: l)
-        case .cvtsi2ss64, .cvtsi2sd64:
-            c.b.low = g.integer(bits: 64)
-        case .haddps, .hsubps:
-            c.a = horizontal32()
-            c.b = horizontal32()
-        case .haddpd, .hsubpd:
-            c.a = horizontal64()
-            c.b = horizontal64()
-        case .cvtss2sd, .cvtps2pd, .cvtss2si32, .cvtss2si64, .cvttss2si32, .cvttss2si64,
-             .cvtps2dq, .cvttps2dq, .rcpps, .rcpss, .rsqrtps, .rsqrtss:
-            pairs32()
-        case .cvtsd2ss, .cvtpd2ps:
-            pairs64()
-            if g.rng.next() % 2 == 0 { c.b.low = g.nearBinary32Threshold() }
-            if g.rng.next() % 2 == 0 { c.b.high = g.nearBinary32Threshold() }
-        case .cvtsd2si32, .cvtsd2si64, .cvttsd2si32, .cvttsd2si64, .cvtpd2dq, .cvttpd2dq:
-            pairs64()
-        default:
-            if name.hasSuffix("ps") || name.hasSuffix("ss") { pairs32() } else { pairs64() }
-        }
-        return c
-    }
-
-    private func agrees(_ c: SSECase, _ got: SSEOutcome, _ host: SSEOutcome) -> Bool {
+    static func agrees(_ c: SSECase, _ got: SSEOutcome, _ host: SSEOutcome) -> Bool {
         switch c.op {
         case .rcpps, .rcpss, .rsqrtps, .rsqrtss:
             guard got.mxcsr == host.mxcsr, got.faulted == host.faulted else { return false }
@@ -153,7 +98,7 @@ final class SSEDifferentialTests: XCTestCase {
         (0x7E7F_E800...0x7E80_0C01).contains(x & 0x7FFF_FFFF)
     }
 
-    private func describe(_ c: SSECase, _ got: SSEOutcome, _ host: SSEOutcome) -> String {
+    static func describe(_ c: SSECase, _ got: SSEOutcome, _ host: SSEOutcome) -> String {
         func hex<T: BinaryInteger>(_ v: T) -> String { String(v, radix: 16) }
         func x(_ v: XMMBits) -> String { "\(hex(v.high)):\(hex(v.low))" }
         func o(_ v: SSEOutcome) -> String {

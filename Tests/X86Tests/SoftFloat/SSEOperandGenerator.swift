@@ -129,3 +129,63 @@ struct SSEOperandGenerator {
         return m
     }
 }
+
+extension SSEOperandGenerator {
+    /// A case for `op` with operands suited to it: pairs of related values
+    /// per lane, integers for the integer sources, horizontal neighbours for
+    /// HADD/HSUB, binary64 values near binary32 thresholds for CVTSD2SS.
+    mutating func instructionCase(_ op: SSERunnerOp) -> SSECase {
+        let f32 = SSEFormat.binary32, f64 = SSEFormat.binary64
+        let name = "\(op)"
+        var c = SSECase(op: op, predicate: UInt8(truncatingIfNeeded: rng.next() % 8), mxcsr: mxcsr(),
+                        a: XMMBits(low: rng.next(), high: rng.next()), b: XMMBits(low: rng.next(), high: rng.next()))
+        func pairs32() {
+            var a: [UInt32] = [], b: [UInt32] = []
+            for _ in 0..<4 {
+                let x = value(f32)
+                a.append(UInt32(x))
+                b.append(UInt32(partner(of: x, f32)))
+            }
+            c.a = XMMBits(lanes32: a)
+            c.b = XMMBits(lanes32: b)
+        }
+        func pairs64() {
+            let x0 = value(f64), x1 = value(f64)
+            c.a = XMMBits(low: x0, high: x1)
+            c.b = XMMBits(low: partner(of: x0, f64), high: partner(of: x1, f64))
+        }
+        func horizontal32() -> XMMBits {
+            let x = value(f32), y = value(f32)
+            return XMMBits(lanes32: [UInt32(x), UInt32(partner(of: x, f32)), UInt32(y), UInt32(partner(of: y, f32))])
+        }
+        func horizontal64() -> XMMBits {
+            let x = value(f64)
+            return XMMBits(low: x, high: partner(of: x, f64))
+        }
+        switch op {
+        case .cvtsi2ss32, .cvtsi2sd32, .cvtdq2ps, .cvtdq2pd:
+            let l = (0..<4).map { _ in UInt32(truncatingIfNeeded: integer(bits: 32)) }
+            c.b = XMMBits(lanes32: l)
+        case .cvtsi2ss64, .cvtsi2sd64:
+            c.b.low = integer(bits: 64)
+        case .haddps, .hsubps:
+            c.a = horizontal32()
+            c.b = horizontal32()
+        case .haddpd, .hsubpd:
+            c.a = horizontal64()
+            c.b = horizontal64()
+        case .cvtss2sd, .cvtps2pd, .cvtss2si32, .cvtss2si64, .cvttss2si32, .cvttss2si64,
+             .cvtps2dq, .cvttps2dq, .rcpps, .rcpss, .rsqrtps, .rsqrtss:
+            pairs32()
+        case .cvtsd2ss, .cvtpd2ps:
+            pairs64()
+            if rng.next() % 2 == 0 { c.b.low = nearBinary32Threshold() }
+            if rng.next() % 2 == 0 { c.b.high = nearBinary32Threshold() }
+        case .cvtsd2si32, .cvtsd2si64, .cvttsd2si32, .cvttsd2si64, .cvtpd2dq, .cvttpd2dq:
+            pairs64()
+        default:
+            if name.hasSuffix("ps") || name.hasSuffix("ss") { pairs32() } else { pairs64() }
+        }
+        return c
+    }
+}
