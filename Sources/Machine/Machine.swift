@@ -161,6 +161,8 @@ public final class Machine: CPUBus {
                 // interrupt may wake the CPU. With none, or with interrupts off
                 // (no NMI source is wired), nothing ever will.
                 guard cpu.eflags & 0x200 != 0 else { reason = .halted; break loop }
+                // An interrupt the halting instruction raised itself (FERR#) is already waiting.
+                if cpu.interruptRequested { continue }
                 guard let deadline = clock.nextDeadline else {
                     // Only a key can wake it now: wait for the user.
                     guard display != nil else { reason = .halted; break loop }
