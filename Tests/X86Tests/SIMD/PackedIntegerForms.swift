@@ -10,7 +10,8 @@ import XCTest
 /// One encoding of a packed-integer instruction.
 struct PackedForm {
     enum Operand { case mmx, xmm, gpr }
-    var prefix: UInt8?
+    /// The mandatory prefix, or with a redundant 66 the two of them.
+    var prefixes: [UInt8]
     var opcode: [UInt8]
     /// The ModR/M reg operand; unused when `group` is set.
     var reg: Operand
@@ -26,9 +27,8 @@ struct PackedForm {
     var name: String {
         let map = opcode.count == 2 ? 0x100 : opcode[1] == 0x38 ? 0x200 : 0x300
         let mnemonic = OpcodeTable.mnemonic(index: map | Int(opcode[opcode.count - 1]), reg: group ?? 0)
-        let prefixText = prefix.map { String($0, radix: 16, uppercase: true) + " " } ?? ""
-        return prefixText + opcode.map { String(format: "%02X", $0) }.joined(separator: " ")
-            + (group.map { " /\($0)" } ?? "") + " " + mnemonic + (prefix == nil ? " (MMX)" : "")
+        return (prefixes + opcode).map { String(format: "%02X", $0) }.joined(separator: " ")
+            + (group.map { " /\($0)" } ?? "") + " " + mnemonic + (prefixes.isEmpty ? " (MMX)" : "")
     }
 }
 
@@ -41,9 +41,9 @@ enum PackedForms {
     static let all: [PackedForm] = {
         var forms: [PackedForm] = []
         func both(_ opcode: [UInt8], mmxMemory: Int = 8, immediate: Bool = false, shiftCount: Bool = false) {
-            forms.append(PackedForm(prefix: nil, opcode: opcode, reg: .mmx, rm: .mmx, memorySize: mmxMemory,
+            forms.append(PackedForm(prefixes: [], opcode: opcode, reg: .mmx, rm: .mmx, memorySize: mmxMemory,
                                     immediate: immediate, shiftCount: shiftCount))
-            forms.append(PackedForm(prefix: 0x66, opcode: opcode, reg: .xmm, rm: .xmm, memorySize: 16,
+            forms.append(PackedForm(prefixes: [0x66], opcode: opcode, reg: .xmm, rm: .xmm, memorySize: 16,
                                     immediate: immediate, shiftCount: shiftCount))
         }
         let twoOperand: [ClosedRange<UInt8>] = [0x60...0x6B, 0x74...0x76, 0xD1...0xD5, 0xD8...0xE5, 0xE8...0xEF, 0xF1...0xF6, 0xF8...0xFE]
@@ -53,25 +53,26 @@ enum PackedForms {
             }
         }
         for op: UInt8 in [0x6C, 0x6D] {
-            forms.append(PackedForm(prefix: 0x66, opcode: [0x0F, op], reg: .xmm, rm: .xmm, memorySize: 16, immediate: false))
+            forms.append(PackedForm(prefixes: [0x66], opcode: [0x0F, op], reg: .xmm, rm: .xmm, memorySize: 16, immediate: false))
         }
         both([0x0F, 0x70], immediate: true)
-        for prefix: UInt8 in [0xF3, 0xF2] {
-            forms.append(PackedForm(prefix: prefix, opcode: [0x0F, 0x70], reg: .xmm, rm: .xmm, memorySize: 16, immediate: true))
+        // F3 and F2 take precedence over a 66 before or after them.
+        for prefixes: [UInt8] in [[0xF3], [0xF2], [0x66, 0xF3], [0xF2, 0x66]] {
+            forms.append(PackedForm(prefixes: prefixes, opcode: [0x0F, 0x70], reg: .xmm, rm: .xmm, memorySize: 16, immediate: true))
         }
         for (op, extensions) in [(UInt8(0x71), [2, 4, 6]), (0x72, [2, 4, 6]), (0x73, [2, 6])] {
             for ext in extensions {
-                forms.append(PackedForm(prefix: nil, opcode: [0x0F, op], reg: .mmx, rm: .mmx, group: ext, memorySize: 0, immediate: true))
-                forms.append(PackedForm(prefix: 0x66, opcode: [0x0F, op], reg: .xmm, rm: .xmm, group: ext, memorySize: 0, immediate: true))
+                forms.append(PackedForm(prefixes: [], opcode: [0x0F, op], reg: .mmx, rm: .mmx, group: ext, memorySize: 0, immediate: true))
+                forms.append(PackedForm(prefixes: [0x66], opcode: [0x0F, op], reg: .xmm, rm: .xmm, group: ext, memorySize: 0, immediate: true))
             }
         }
         for ext in [3, 7] {
-            forms.append(PackedForm(prefix: 0x66, opcode: [0x0F, 0x73], reg: .xmm, rm: .xmm, group: ext, memorySize: 0, immediate: true))
+            forms.append(PackedForm(prefixes: [0x66], opcode: [0x0F, 0x73], reg: .xmm, rm: .xmm, group: ext, memorySize: 0, immediate: true))
         }
-        for (prefix, kind) in [(nil, PackedForm.Operand.mmx), (UInt8(0x66), .xmm)] {
-            forms.append(PackedForm(prefix: prefix, opcode: [0x0F, 0xC4], reg: kind, rm: .gpr, memorySize: 2, immediate: true))
-            forms.append(PackedForm(prefix: prefix, opcode: [0x0F, 0xC5], reg: .gpr, rm: kind, memorySize: 0, immediate: true))
-            forms.append(PackedForm(prefix: prefix, opcode: [0x0F, 0xD7], reg: .gpr, rm: kind, memorySize: 0, immediate: false))
+        for (prefixes, kind) in [([UInt8](), PackedForm.Operand.mmx), ([0x66], .xmm)] {
+            forms.append(PackedForm(prefixes: prefixes, opcode: [0x0F, 0xC4], reg: kind, rm: .gpr, memorySize: 2, immediate: true))
+            forms.append(PackedForm(prefixes: prefixes, opcode: [0x0F, 0xC5], reg: .gpr, rm: kind, memorySize: 0, immediate: true))
+            forms.append(PackedForm(prefixes: prefixes, opcode: [0x0F, 0xD7], reg: .gpr, rm: kind, memorySize: 0, immediate: false))
         }
         for op in Array(UInt8(0x00)...0x0B) + [0x1C, 0x1D, 0x1E] { both([0x0F, 0x38, op]) }
         both([0x0F, 0x3A, 0x0F], immediate: true)
@@ -157,7 +158,7 @@ struct PackedCaseGenerator {
             rex = rex & ~5 | reg.rexBit << 2 | (memory ? rng.below(2) : rm.rexBit)
         }
         var code: [UInt8] = []
-        if let p = form.prefix { code.append(p) }
+        code += form.prefixes
         if useREX { code.append(UInt8(rex)) }
         code += form.opcode
         var rebased = false
@@ -165,7 +166,7 @@ struct PackedCaseGenerator {
         if memory {
             // [RSI] or [R14] (by REX.B), with or without a disp8.
             let size = form.memorySize
-            if size == 16 && form.prefix != nil && !rng.chance(15) {
+            if size == 16 && !rng.chance(15) {
                 memoryOffset = 16 * rng.below(4)
             } else {
                 memoryOffset = rng.below(64 - size + 1)
