@@ -111,6 +111,7 @@ public final class Machine: CPUBus {
         systemControl.onReset = { [unowned self] in self.reset() }
         devices.keyboardController.onReset = { [unowned self] in self.reset() }
         devices.pci.onReset = { [unowned self] _ in self.reset() }
+        devices.coprocessorError.onIgnoreNumericError = { [unowned self] in self.cpu.ignoreNumericError = true }
         devices.interruptControllers.output.onChange = { [unowned self] in self.cpu.interruptRequested = $0 }
         if let boot = configuration.multiboot { try loadMultiboot(boot) }
     }
@@ -160,6 +161,8 @@ public final class Machine: CPUBus {
                 // interrupt may wake the CPU. With none, or with interrupts off
                 // (no NMI source is wired), nothing ever will.
                 guard cpu.eflags & 0x200 != 0 else { reason = .halted; break loop }
+                // An interrupt the halting instruction raised itself (FERR#) is already waiting.
+                if cpu.interruptRequested { continue }
                 guard let deadline = clock.nextDeadline else {
                     // Only a key can wake it now: wait for the user.
                     guard display != nil else { reason = .halted; break loop }
@@ -228,4 +231,7 @@ public final class Machine: CPUBus {
 
     /// The INTA cycle: the 8259A pair supplies the vector.
     public func acknowledgeInterrupt() -> UInt8 { devices.interruptControllers.acknowledge() }
+
+    /// FERR#: the coprocessor error latch raises IRQ13.
+    public func floatingPointError() { devices.coprocessorError.numericError() }
 }

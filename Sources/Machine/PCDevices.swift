@@ -13,6 +13,8 @@ import X86
 /// 00:00.0 and the PIIX3 ISA bridge and IDE interface at 00:01.0 and 00:01.1.
 public final class PCDevices {
     public let interruptControllers = InterruptControllerPair()
+    /// FERR# to IRQ13, cleared through port F0h.
+    public let coprocessorError = CoprocessorErrorLatch()
     public let timer: PIT8254
     public let portB: SystemControlPortB
     public let rtc: RTC146818
@@ -31,7 +33,7 @@ public final class PCDevices {
 
     /// Standard ISA IRQ numbers (PC/AT Technical Reference, "Hardware Interrupts").
     enum IRQ {
-        static let timer = 0, keyboard = 1, com2 = 3, com1 = 4, rtc = 8, mouse = 12, primaryIDE = 14, secondaryIDE = 15
+        static let timer = 0, keyboard = 1, com2 = 3, com1 = 4, rtc = 8, mouse = 12, coprocessor = 13, primaryIDE = 14, secondaryIDE = 15
     }
 
     init(configuration: MachineConfiguration, clock: VirtualClock, serial: UART16550) {
@@ -55,6 +57,7 @@ public final class PCDevices {
         portB.onTimer2Gate = { [unowned timer] in timer.setGate(2, level: $0) }
         portB.timer2Output = { [unowned timer] in timer.output(2) }
         rtc.irq.onChange = { pics.setIRQ(IRQ.rtc, level: $0) }
+        coprocessorError.irq.onChange = { pics.setIRQ(IRQ.coprocessor, level: $0) }
         keyboardController.keyboardInterrupt.onChange = { pics.setIRQ(IRQ.keyboard, level: $0) }
         keyboardController.mouseInterrupt.onChange = { pics.setIRQ(IRQ.mouse, level: $0) }
         primaryIDE.interrupt.onChange = { pics.setIRQ(IRQ.primaryIDE, level: $0) }
@@ -90,6 +93,7 @@ public final class PCDevices {
         io.register(timer, ports: timer.ports)
         io.register(portB, ports: portB.ports)
         io.register(rtc, ports: rtc.ports)
+        io.register(coprocessorError, ports: coprocessorError.ports)
         for p in keyboardController.ports { io.register(keyboardController, ports: p...p) }
         for uart in extraSerialPorts { io.register(uart, ports: uart.ports) }
         for channel in [primaryIDE, secondaryIDE] {

@@ -116,6 +116,15 @@ public final class CPU {
     /// Debug-register state (DebugExceptions.swift), after the hot fields so that it
     /// does not move them.
     @exclusivity(unchecked) var debug = DebugState()
+    /// The x87 FPU and the MMX registers aliased on it (FPU/X87State.swift).
+    @exclusivity(unchecked) public var x87 = X87State()
+    /// XMM0-XMM15 (SDM Vol. 1 §10.2.2), two words each, the low quadword first.
+    public let xmm: UnsafeMutablePointer<UInt64>
+    /// MXCSR (SDM Vol. 1 §10.2.3): exception flags, DAZ, masks, rounding control, FTZ.
+    @exclusivity(unchecked) public var mxcsr: UInt32 = 0x1F80
+    /// IGNNE#: the board asserts it when software acknowledges FERR# (OUT to
+    /// port F0h), and it lasts until the x87 error summary clears (FPU/X87Exceptions.swift).
+    @exclusivity(unchecked) public var ignoreNumericError = false
 
     public init(bus: CPUBus, memory: MemoryAccess) {
         self.bus = bus
@@ -125,6 +134,8 @@ public final class CPU {
         registers.initializeMemory(as: UInt8.self, repeating: 0, count: CPU.registerSlots * 8)
         segments = UnsafeMutablePointer<SegmentRegister>.allocate(capacity: 6)
         segments.initialize(repeating: SegmentRegister(), count: 6)
+        xmm = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
+        xmm.initialize(repeating: 0, count: 32)
         decodeCache = DecodeCache()
         memory.decodeCache = decodeCache
         reset()
@@ -133,6 +144,7 @@ public final class CPU {
     deinit {
         registers.deallocate()
         segments.deallocate()
+        xmm.deallocate()
     }
 
     /// The state after RESET (SDM Vol. 3 §9.1.1, Table 9-1).
@@ -160,6 +172,10 @@ public final class CPU {
         shutdown = false
         debugRegisters = [0, 0, 0, 0, 0, 0, UInt64(DebugStatus.fixedOnes), UInt64(DebugControl.fixedOnes)]
         debug = DebugState()
+        x87 = X87State()
+        xmm.update(repeating: 0, count: 32)
+        mxcsr = 0x1F80
+        ignoreNumericError = false
         memory.setA20(enabled: true)
         memory.resetPaging()
         memory.debugHits = 0

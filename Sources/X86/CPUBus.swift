@@ -10,4 +10,13 @@ public protocol CPUBus: AnyObject {
     func portOut(_ port: UInt16, size: Int, value: UInt32)
     /// The INTA cycle: the vector of the highest-priority pending interrupt.
     func acknowledgeInterrupt() -> UInt8
+    /// FERR# (see the default below).
+    func floatingPointError()
+}
+
+extension CPUBus {
+    /// FERR#: an x87 instruction found an unmasked exception pending with
+    /// CR0.NE = 0. A PC board routes it to IRQ13 (SDM Vol. 1 §8.7); a bus
+    /// without that wiring ignores it.
+    public func floatingPointError() {}
 }

@@ -18,6 +18,7 @@ public struct Fault: Error, Equatable {
     public static let invalidTSS: UInt8 = 10, segmentNotPresent: UInt8 = 11
     public static let stackFault: UInt8 = 12, generalProtection: UInt8 = 13, pageFault: UInt8 = 14
     public static let alignmentCheck: UInt8 = 17
+    public static let floatingPointError: UInt8 = 16, simdFloatingPoint: UInt8 = 19
 
     public static var ud: Fault { Fault(invalidOpcode) }
     public static var de: Fault { Fault(divideError) }

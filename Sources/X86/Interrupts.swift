@@ -57,6 +57,7 @@ extension CPU {
     /// Delivers an exception raised by an instruction, escalating to #DF or a
     /// triple fault when delivery itself faults.
     func deliverException(_ fault: Fault) {
+        if fault == Fault.numericErrorWait { return }
         // Faults push RF = 1, so that returning to the instruction does not hit
         // its instruction breakpoint again; a #DB fault pushes RF as it was
         // (SDM Vol. 3 §18.3.1.1). Delivery clears RF in the handler's EFLAGS.

@@ -64,6 +64,18 @@ final class TestImageTests: XCTestCase {
         XCTAssertFalse(text.contains("NOTE"), text)
     }
 
+    /// The x87/SSE image (issue 6): FPU probing, CR0.EM/MP/TS/NE and
+    /// CR4.OSFXSR/OSXMMEXCPT, #NM lazy switching with FXSAVE64/FXRSTOR64, #MF,
+    /// FERR# through IRQ13 with IGNNE#, #XM, the FXSAVE layouts and round trips,
+    /// and exact x87/SSE results: every check, including the 66 QEMU skips.
+    func testFPUROMPasses() throws {
+        let (summary, text, _) = try boot("TestImages/fpu/fpu-test.bin")
+        XCTAssertEqual(summary.reason, .debugExit(1), text)
+        XCTAssertTrue(text.contains("fpu-test: PASS (309 checks)"), text)
+        XCTAssertFalse(text.contains("FAIL"), text)
+        XCTAssertFalse(text.contains("NOTE"), text)
+    }
+
     /// Both ROMs run every check, including those QEMU TCG has to skip (VME,
     /// segment checks on memory accesses, ...): the counts Bochs reaches.
     func testProtectedModeAndPagingROMsPass() throws {

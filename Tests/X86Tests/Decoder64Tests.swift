@@ -93,21 +93,21 @@ final class Decoder64Tests: XCTestCase {
     /// Two-byte map (0F xx) lengths in 64-bit mode, no prefix, then ModR/M 00 and 11 22 33 ...
     static let twoBytePlain = """
         3333 2222 2222 2322
-        2222 2222 3333 3333
-        3333 2222 2222 2222
-        2222 2222 2222 2222
         3333 3333 3333 3333
-        2222 2222 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
+        3333 2222 3333 3333
+        2222 2222 4232 2222
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        4444 3332 2222 3333
         6666 6666 6666 6666
         3333 3333 3333 3333
-        2223 4322 2223 4323
+        2223 4322 2223 4333
         3333 3333 2243 3333
-        3322 2223 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
+        3343 4443 2222 2222
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        3333 3333 3333 3332
         """
     /// Lengths after one 48, 67 or 66: in the two-byte map each adds its own
     /// byte and changes nothing else in 64-bit mode (no two-byte opcode has an
@@ -166,6 +166,9 @@ final class Decoder64Tests: XCTestCase {
                 for form in Self.forms {
                     XCTAssertEqual(Int(decode(opcode + form.bytes).length), p, "\(name) \(DecoderTests.hex(form.bytes))")
                 }
+            case "t":
+                // 0F 38 and 0F 3A: the next byte is an opcode (testUndefinedOpcodes).
+                break
             default:
                 XCTAssertEqual(Int(decode(opcode + [0x86]).length), p, "\(name) takes no ModR/M")
             }

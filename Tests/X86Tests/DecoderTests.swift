@@ -93,78 +93,78 @@ final class DecoderTests: XCTestCase {
     /// Two-byte map (0F xx) lengths, no prefix, then ModR/M 00 and 11 22 33 ...
     static let twoBytePlain = """
         3333 2222 2222 2322
-        2222 2222 3333 3333
-        3333 2222 2222 2222
-        2222 2222 2222 2222
         3333 3333 3333 3333
-        2222 2222 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
+        3333 2222 3333 3333
+        2222 2222 4232 2222
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        4444 3332 2222 3333
         4444 4444 4444 4444
         3333 3333 3333 3333
-        2223 4322 2223 4323
+        2223 4322 2223 4333
         3333 3333 2243 3333
-        3322 2223 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
-        2222 2222 2222 2222
+        3343 4443 2222 2222
+        3333 3333 3333 3333
+        3333 3333 3333 3333
+        3333 3333 3333 3332
         """
     /// Two-byte map (0F xx) lengths, after 66 (32-bit operand size), then ModR/M 00 and 11 22 33 ...
     static let twoByteOperand32 = """
         4444 3333 3333 3433
-        3333 3333 4444 4444
-        4444 3333 3333 3333
-        3333 3333 3333 3333
         4444 4444 4444 4444
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
+        4444 3333 4444 4444
+        3333 3333 5343 3333
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        5555 4443 3333 4444
         7777 7777 7777 7777
         4444 4444 4444 4444
-        3334 5433 3334 5434
+        3334 5433 3334 5444
         4444 4444 3354 4444
-        4433 3334 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
+        4454 5554 3333 3333
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        4444 4444 4444 4443
         """
     /// Two-byte map (0F xx) lengths, after 67 (32-bit addressing: ModR/M 00 is [eax]), then 11 22 33 ...
     static let twoByteAddress32 = """
         4444 3333 3333 3433
-        3333 3333 4444 4444
-        4444 3333 3333 3333
-        3333 3333 3333 3333
         4444 4444 4444 4444
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
+        4444 3333 4444 4444
+        3333 3333 5343 3333
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        5555 4443 3333 4444
         5555 5555 5555 5555
         4444 4444 4444 4444
-        3334 5433 3334 5434
+        3334 5433 3334 5444
         4444 4444 3354 4444
-        4433 3334 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
-        3333 3333 3333 3333
+        4454 5554 3333 3333
+        4444 4444 4444 4444
+        4444 4444 4444 4444
+        4444 4444 4444 4443
         """
     /// Two-byte map: "m": a ModR/M byte with an addressing form; "r": one whose mod is ignored (MOV CR/DR); ".": none
     static let twoByteModRM = """
         mmmm .... .... .m..
-        .... .... mmmm mmmm
-        rrrr .... .... ....
+        mmmm mmmm mmmm mmmm
+        rrrr .... mmmm mmmm
+        .... .... t.t. ....
+        mmmm mmmm mmmm mmmm
+        mmmm mmmm mmmm mmmm
+        mmmm mmmm mmmm mmmm
+        mmmm mmm. .... mmmm
         .... .... .... ....
         mmmm mmmm mmmm mmmm
-        .... .... .... ....
-        .... .... .... ....
-        .... .... .... ....
-        .... .... .... ....
-        mmmm mmmm mmmm mmmm
-        ...m mm.. ...m mm.m
+        ...m mm.. ...m mmmm
         mmmm mmmm ..mm mmmm
-        mm.. ...m .... ....
-        .... .... .... ....
-        .... .... .... ....
-        .... .... .... ....
+        mmmm mmmm .... ....
+        mmmm mmmm mmmm mmmm
+        mmmm mmmm mmmm mmmm
+        mmmm mmmm mmmm mmm.
         """
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -231,6 +231,9 @@ final class DecoderTests: XCTestCase {
                 for form in Self.forms16 + Self.forms32 {
                     XCTAssertEqual(Int(decode(opcode + form.bytes).length), p, "\(name) \(Self.hex(form.bytes))")
                 }
+            case "t":
+                // 0F 38 and 0F 3A: the next byte is an opcode (testUndefinedOpcodes).
+                break
             default:
                 XCTAssertEqual(Int(decode(opcode + [0x86]).length), p, "\(name) takes no ModR/M")
             }
@@ -304,12 +307,17 @@ final class DecoderTests: XCTestCase {
     /// Undefined opcodes decode as the opcode alone and are flagged invalid.
     func testUndefinedOpcodes() {
         let decode = Decoding()
-        for bytes: [UInt8] in [[0x0F, 0xFF], [0x0F, 0x38], [0x0F, 0x0F], [0x0F, 0x04], [0x0F, 0x10], [0x0F, 0xA6]] {
+        for bytes: [UInt8] in [[0x0F, 0xFF], [0x0F, 0x78], [0x0F, 0x0F], [0x0F, 0x04], [0x0F, 0x7A], [0x0F, 0xA6]] {
             let d = decode(bytes)
             XCTAssertNotEqual(d.prefixes & DecodedInstruction.invalid, 0, Self.hex(bytes))
             XCTAssertEqual(d.length, 2, Self.hex(bytes))
         }
         XCTAssertEqual(decode([0x0F, 0x0B]).prefixes & DecodedInstruction.invalid, 0, "UD2 is defined; it raises #UD when run")
+        // The three-byte maps: 0F 38 00 (PSHUFB) has a ModR/M byte; 0F 3A 00 is undefined.
+        XCTAssertEqual(decode([0x0F, 0x38, 0x00, 0xC1]).length, 4)
+        XCTAssertEqual(decode([0x0F, 0x38, 0x00, 0xC1]).opcode, 0x200)
+        XCTAssertEqual(decode([0x0F, 0x3A, 0x0F, 0xC1, 0x05]).length, 5)
+        XCTAssertNotEqual(decode([0x0F, 0x3A, 0x00]).prefixes & DecodedInstruction.invalid, 0)
     }
 
     /// Expected fields of one decoded instruction.

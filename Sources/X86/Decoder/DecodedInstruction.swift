@@ -17,7 +17,8 @@ public struct DecodedInstruction {
     /// size as the shift that makes `addressMask` (48, 32 or 0).
     @usableFromInline var operands: UInt32 = 0x3002_0000
 
-    /// 0x000-0x0FF: one-byte opcode map; 0x100-0x1FF: two-byte map (0F xx).
+    /// 0x000-0x0FF: one-byte opcode map; 0x100-0x1FF: two-byte map (0F xx);
+    /// 0x200-0x2FF and 0x300-0x3FF: the three-byte maps 0F 38 xx and 0F 3A xx.
     @inline(__always) public var opcode: UInt16 {
         get { UInt16(truncatingIfNeeded: word) }
         set { word = (word & ~0xFFFF) | UInt64(newValue) }

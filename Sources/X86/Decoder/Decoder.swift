@@ -90,7 +90,11 @@ extension CPU {
         var operandSize = rexW ? 8 : default32 != sizePrefix ? 4 : 2
 
         var opcode = UInt16(b)
-        if b == 0x0F { opcode = 0x100 | UInt16(try next()) }
+        if b == 0x0F {
+            opcode = 0x100 | UInt16(try next())
+            // 0F 38 and 0F 3A lead to the three-byte maps.
+            if opcode == 0x138 { opcode = 0x200 | UInt16(try next()) } else if opcode == 0x13A { opcode = 0x300 | UInt16(try next()) }
+        }
         d.opcode = opcode
         d.operation = Operation.table[Int(opcode)]
         let format = OpcodeTable.formats[Int(opcode)]

@@ -3,9 +3,12 @@
 /// The decoder derives ModR/M and immediate lengths from it, and the disassembler
 /// prints from it, so the two cannot disagree.
 public enum OpcodeTable {
-    /// One-byte map (index 0x00-0xFF) then two-byte map 0F xx (index 0x100-0x1FF).
+    /// One-byte map (index 0x00-0xFF), two-byte map 0F xx (index 0x100-0x1FF),
+    /// then the three-byte maps 0F 38 xx (0x200-0x2FF) and 0F 3A xx (0x300-0x3FF).
     /// "" is an undefined opcode; "*prefix" a prefix byte; "#n" a group (`groups[n]`).
-    public static let map: [String] = oneByte + twoByte
+    /// SSE opcodes carry the name of their form without a mandatory prefix
+    /// (`SSEMnemonics` names the others).
+    public static let map: [String] = oneByte + twoByte + threeByte38 + threeByte3A
 
     static let oneByte: [String] = [
         // 00
@@ -81,6 +84,58 @@ public enum OpcodeTable {
         m[0xBE] = "movsx Gv,Eb"; m[0xBF] = "movsx Gv,Ew"
         m[0xC0] = "xadd Eb,Gb"; m[0xC1] = "xadd Ev,Gv"; m[0xC7] = "#9 M"
         for i in 0..<8 { m[0xC8 + i] = "bswap Zd" }
+        // SSE, SSE2, SSE3 and MMX (SDM Vol. 2 Table A-3), with the operand
+        // kinds of their unprefixed or 66 form: V/W XMM register and r/m, P/Q
+        // MMX register and r/m, U/N the register-only r/m forms.
+        let sse: [Int: String] = [
+            0x10: "movups Vps,Wps", 0x11: "movups Wps,Vps", 0x12: "movlps Vq,Wq", 0x13: "movlps Mq,Vq",
+            0x14: "unpcklps Vps,Wq", 0x15: "unpckhps Vps,Wq", 0x16: "movhps Vq,Wq", 0x17: "movhps Mq,Vq",
+            0x28: "movaps Vps,Wps", 0x29: "movaps Wps,Vps", 0x2A: "cvtpi2ps Vps,Qq", 0x2B: "movntps Mps,Vps",
+            0x2C: "cvttps2pi Pq,Wq", 0x2D: "cvtps2pi Pq,Wq", 0x2E: "ucomiss Vss,Wss", 0x2F: "comiss Vss,Wss",
+            0x50: "movmskps Gd,Ups", 0x51: "sqrtps Vps,Wps", 0x52: "rsqrtps Vps,Wps", 0x53: "rcpps Vps,Wps",
+            0x54: "andps Vps,Wps", 0x55: "andnps Vps,Wps", 0x56: "orps Vps,Wps", 0x57: "xorps Vps,Wps",
+            0x58: "addps Vps,Wps", 0x59: "mulps Vps,Wps", 0x5A: "cvtps2pd Vpd,Wps", 0x5B: "cvtdq2ps Vps,Wdq",
+            0x5C: "subps Vps,Wps", 0x5D: "minps Vps,Wps", 0x5E: "divps Vps,Wps", 0x5F: "maxps Vps,Wps",
+            0x60: "punpcklbw Pq,Qd", 0x61: "punpcklwd Pq,Qd", 0x62: "punpckldq Pq,Qd", 0x63: "packsswb Pq,Qq",
+            0x64: "pcmpgtb Pq,Qq", 0x65: "pcmpgtw Pq,Qq", 0x66: "pcmpgtd Pq,Qq", 0x67: "packuswb Pq,Qq",
+            0x68: "punpckhbw Pq,Qq", 0x69: "punpckhwd Pq,Qq", 0x6A: "punpckhdq Pq,Qq", 0x6B: "packssdw Pq,Qq",
+            0x6C: "punpcklqdq Vx,Wx", 0x6D: "punpckhqdq Vx,Wx", 0x6E: "movd Pd,Ey", 0x6F: "movq Pq,Qq",
+            0x70: "pshufw Pq,Qq,Ib", 0x71: "#12 Nq,Ib", 0x72: "#13 Nq,Ib", 0x73: "#14 Nq,Ib",
+            0x74: "pcmpeqb Pq,Qq", 0x75: "pcmpeqw Pq,Qq", 0x76: "pcmpeqd Pq,Qq", 0x77: "emms",
+            0x7C: "haddpd Vpd,Wpd", 0x7D: "hsubpd Vpd,Wpd", 0x7E: "movd Ey,Pd", 0x7F: "movq Qq,Pq",
+            0xAE: "#15 M", 0xC2: "cmpps Vps,Wps,Ib", 0xC3: "movnti My,Gy", 0xC4: "pinsrw Pq,Ew,Ib",
+            0xC5: "pextrw Gd,Nq,Ib", 0xC6: "shufps Vps,Wps,Ib",
+            0xD0: "addsubpd Vpd,Wpd", 0xD1: "psrlw Pq,Qq", 0xD2: "psrld Pq,Qq", 0xD3: "psrlq Pq,Qq",
+            0xD4: "paddq Pq,Qq", 0xD5: "pmullw Pq,Qq", 0xD6: "movq Wq,Vq", 0xD7: "pmovmskb Gd,Nq",
+            0xD8: "psubusb Pq,Qq", 0xD9: "psubusw Pq,Qq", 0xDA: "pminub Pq,Qq", 0xDB: "pand Pq,Qq",
+            0xDC: "paddusb Pq,Qq", 0xDD: "paddusw Pq,Qq", 0xDE: "pmaxub Pq,Qq", 0xDF: "pandn Pq,Qq",
+            0xE0: "pavgb Pq,Qq", 0xE1: "psraw Pq,Qq", 0xE2: "psrad Pq,Qq", 0xE3: "pavgw Pq,Qq",
+            0xE4: "pmulhuw Pq,Qq", 0xE5: "pmulhw Pq,Qq", 0xE6: "cvttpd2dq Vx,Wpd", 0xE7: "movntq Mq,Pq",
+            0xE8: "psubsb Pq,Qq", 0xE9: "psubsw Pq,Qq", 0xEA: "pminsw Pq,Qq", 0xEB: "por Pq,Qq",
+            0xEC: "paddsb Pq,Qq", 0xED: "paddsw Pq,Qq", 0xEE: "pmaxsw Pq,Qq", 0xEF: "pxor Pq,Qq",
+            0xF0: "lddqu Vx,Mx", 0xF1: "psllw Pq,Qq", 0xF2: "pslld Pq,Qq", 0xF3: "psllq Pq,Qq",
+            0xF4: "pmuludq Pq,Qq", 0xF5: "pmaddwd Pq,Qq", 0xF6: "psadbw Pq,Qq", 0xF7: "maskmovq Pq,Nq",
+            0xF8: "psubb Pq,Qq", 0xF9: "psubw Pq,Qq", 0xFA: "psubd Pq,Qq", 0xFB: "psubq Pq,Qq",
+            0xFC: "paddb Pq,Qq", 0xFD: "paddw Pq,Qq", 0xFE: "paddd Pq,Qq",
+        ]
+        for (opcode, text) in sse { m[opcode] = text }
+        return m
+    }()
+
+    /// 0F 38 xx: SSSE3 (SDM Vol. 2 Table A-4).
+    static let threeByte38: [String] = {
+        var m = [String](repeating: "", count: 256)
+        let names = ["pshufb", "phaddw", "phaddd", "phaddsw", "pmaddubsw", "phsubw", "phsubd", "phsubsw",
+                     "psignb", "psignw", "psignd", "pmulhrsw"]
+        for (k, name) in names.enumerated() { m[k] = name + " Pq,Qq" }
+        m[0x1C] = "pabsb Pq,Qq"; m[0x1D] = "pabsw Pq,Qq"; m[0x1E] = "pabsd Pq,Qq"
+        return m
+    }()
+
+    /// 0F 3A xx: SSSE3's PALIGNR (SDM Vol. 2 Table A-5).
+    static let threeByte3A: [String] = {
+        var m = [String](repeating: "", count: 256)
+        m[0x0F] = "palignr Pq,Qq,Ib"
         return m
     }()
 
@@ -97,6 +152,10 @@ public enum OpcodeTable {
         9: ["", "cmpxchg8b", "", "", "", "", "", ""],
         10: ["pop", "", "", "", "", "", "", ""],
         11: ["mov", "", "", "", "", "", "", ""],
+        12: ["", "", "psrlw", "", "psraw", "", "psllw", ""],
+        13: ["", "", "psrld", "", "psrad", "", "pslld", ""],
+        14: ["", "", "psrlq", "psrldq", "", "", "psllq", "pslldq"],
+        15: ["fxsave", "fxrstor", "ldmxcsr", "stmxcsr", "", "lfence", "mfence", "sfence"],
     ]
 
     /// Decoding facts derived from `map`, one byte per opcode.
@@ -146,7 +205,7 @@ public enum OpcodeTable {
     /// come from the ModR/M byte; fixed registers like DX or CS do not.
     static func usesModRM(_ operand: String) -> Bool {
         let c = Array(operand)
-        guard let first = c.first, "EGSMRCD".contains(first) else { return false }
+        guard let first = c.first, "EGSMRCDVWPQUN".contains(first) else { return false }
         return c.count == 1 || c[1].isLowercase
     }
 
@@ -159,7 +218,7 @@ public enum OpcodeTable {
 
     /// The mnemonic of opcode `index`, resolving groups with the ModR/M reg field.
     public static func mnemonic(index: Int, reg: Int) -> String {
-        let text = map[index & 0x1FF]
+        let text = map[index & 0x3FF]
         let name = String(text.split(separator: " ").first ?? "")
         if name.hasPrefix("#"), let n = Int(name.dropFirst()), let g = groups[n] { return g[reg & 7] }
         return name

@@ -21,9 +21,12 @@ enum Operation: UInt8 {
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
     case moveSignExtend32, systemCall, systemReturn, group9
+    /// MMX, SSE, SSE2, SSE3 and SSSE3: `executeSIMD` (SIMD/SIMDDispatch.swift).
+    case simd
 
-    /// The operation of each opcode of the one-byte (0x000-0x0FF) and two-byte (0x100-0x1FF) maps.
-    static let table: [Operation] = (0..<512).map { of(opcode: $0) }
+    /// The operation of each opcode of the one-byte (0x000-0x0FF), two-byte
+    /// (0x100-0x1FF) and three-byte (0x200-0x3FF) maps.
+    static let table: [Operation] = (0..<1024).map { of(opcode: $0) }
 
     static func of(opcode: Int) -> Operation {
         switch opcode {
@@ -129,6 +132,8 @@ enum Operation: UInt8 {
         case 0x105: return .systemCall
         case 0x107: return .systemReturn
         case 0x1C7: return .group9
+        case 0x110...0x117, 0x128...0x12F, 0x150...0x17F, 0x1AE, 0x1C2...0x1C6, 0x1D0...0x1FF, 0x200...0x3FF:
+            return .simd
         default: return .undefined
         }
     }

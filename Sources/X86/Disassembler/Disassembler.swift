@@ -72,7 +72,7 @@ public enum Disassembler {
     /// and RIP-relative operands).
     public static func text(_ i: DecodedInstruction, address: UInt64) -> String {
         guard i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong) == 0 else { return bad }
-        let index = Int(i.opcode & 0x1FF)
+        let index = Int(i.opcode & 0x3FF)
         let long = is64BitCode(i)
         var name = long && index == 0x63 ? "movsxd" : OpcodeTable.mnemonic(index: index, reg: i.regField)
         guard !name.isEmpty, !name.hasPrefix("*") else { return bad }

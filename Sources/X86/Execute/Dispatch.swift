@@ -60,7 +60,7 @@ extension CPU {
             default: segment = SegmentIndex.gs
             }
             try loadFarPointer(i, segment: segment)
-        case .wait: try checkFPUAvailable(wait: true)
+        case .wait: try wait()
         case .storeAHIntoFlags:
             flags.setStatus(LazyFlags.cf | LazyFlags.pf | LazyFlags.af | LazyFlags.zf | LazyFlags.sf, UInt32(get8(4)))
         case .loadAHFromFlags: set8(4, UInt8(truncatingIfNeeded: eflags))
@@ -68,7 +68,8 @@ extension CPU {
             let offset = (get64(Reg.ebx) &+ UInt64(get8(Reg.eax))) & i.addressMask
             set8(Reg.eax, UInt8(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: offset, size: 1)))
         case .doubleShift: try doubleShift(i)
-        case .escape: try checkFPUAvailable(wait: false)
+        case .escape: try executeX87(i)
+        case .simd: try executeSIMD(i)
         case .inputOutput: try inputOutput(i)
         case .cacheControl: try requirePrivilegeLevel0()
         case .halt:
@@ -169,16 +170,5 @@ extension CPU {
         setStackPointer((stackPointer &+ UInt64(3 * size)) & stackMask())
         // IRETD loads RF too: EFLAGS ← (temp AND 257FD5H) OR (EFLAGS AND 1A0000H).
         loadFlagsAtPrivilege(UInt32(truncatingIfNeeded: newFlags), size: size, privilege: cpl, allowRF: true)
-    }
-
-    /// ESC (D8-DF) and WAIT with no x87 present: #NM when CR0.EM or CR0.TS ask for
-    /// emulation (WAIT: TS with MP), otherwise #UD. The x87 itself is issue 6.
-    func checkFPUAvailable(wait: Bool) throws(Fault) {
-        if wait {
-            if cr0 & 0xA == 0xA { throw Fault(Fault.deviceNotAvailable) }
-            return
-        }
-        if cr0 & 0xC != 0 { throw Fault(Fault.deviceNotAvailable) }
-        throw Fault.ud
     }
 }

@@ -5,7 +5,7 @@ extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
     /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), DE, PSE, PAE, PGE.
-    static let cr4Writable: UInt32 = 0x0000_00BF
+    static let cr4Writable: UInt32 = 0x0000_06BF
     /// MAXPHYADDR: physical addresses have 36 bits (CPUID leaf 80000008H).
     static let physicalAddressBits: UInt64 = 36
 
@@ -156,9 +156,11 @@ extension CPU {
             // Family 6, model 15 (0FH), stepping 11: the first family-6 processors
             // with Intel 64; the feature bits, not the model, say what is there.
             a = 0x0000_06FB
+            // CLFLUSH line size in 8-byte units.
+            b = 8 << 8
             c = 1 << 13
-            d = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
-                | 1 << 15 | 1 << 16 | 1 << 17
+            d = 1 << 0 | 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
+                | 1 << 15 | 1 << 16 | 1 << 17 | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
         case 0x8000_0000:
             a = 0x8000_0008
         case 0x8000_0001:

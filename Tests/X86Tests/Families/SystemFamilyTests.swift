@@ -9,17 +9,18 @@ import X86
 final class SystemFamilyTests: XCTestCase {
     func testCPUID() {
         let h = RealModeHarness()
-        let leaf1: UInt32 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
-            | 1 << 15 | 1 << 16 | 1 << 17
+        let leaf1: UInt32 = 1 << 0 | 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 11 | 1 << 12 | 1 << 13
+            | 1 << 15 | 1 << 16 | 1 << 17 | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
         // (name, EAX in, EAX, EBX, ECX, EDX)
         let cases: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
             ("cpuid 0: max leaf 1, GenuineIntel", 0, 1, 0x756E_6547, 0x6C65_746E, 0x4965_6E69),
-            ("cpuid 1: family 6 model 15 stepping 11; VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE-36; CX16", 1, 0x0000_06FB, 0, 1 << 13, leaf1),
-            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_06FB, 0, 1 << 13, leaf1),
+            ("cpuid 1: family 6 model 15 stepping 11; 64-byte CLFLUSH lines; FPU VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE-36 CLFSH MMX FXSR SSE SSE2; CX16",
+             1, 0x0000_06FB, 0x800, 1 << 13, leaf1),
+            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_06FB, 0x800, 1 << 13, leaf1),
             ("cpuid 80000000h: extended leaves up to 80000008h", 0x8000_0000, 0x8000_0008, 0, 0, 0),
             ("cpuid 80000001h: LAHF/SAHF; SYSCALL, NX, 1-GByte pages, RDTSCP, LM", 0x8000_0001, 0, 0, 1, 1 << 11 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 29),
             ("cpuid 80000008h: 36 physical, 48 linear address bits", 0x8000_0008, 0x3024, 0, 0, 0),
-            ("cpuid 80000009h (above the maximum): the highest basic leaf", 0x8000_0009, 0x0000_06FB, 0, 1 << 13, leaf1),
+            ("cpuid 80000009h (above the maximum): the highest basic leaf", 0x8000_0009, 0x0000_06FB, 0x800, 1 << 13, leaf1),
         ]
         for (name, leaf, a, b, c, d) in cases {
             let out = h.famStep([0x0F, 0xA2], regs: [Reg.eax: leaf, Reg.ebx: 0xFFFF_FFFF, Reg.ecx: 0xFFFF_FFFF, Reg.edx: 0xFFFF_FFFF])
@@ -127,7 +128,8 @@ final class SystemFamilyTests: XCTestCase {
             ("cr2 round trip", [0x0F, 0x22, 0xD0, 0x0F, 0x20, 0xD3], 0x1234_5678, nil),
             ("cr3 round trip", [0x0F, 0x22, 0xD8, 0x0F, 0x20, 0xDB], 0x0010_0000, nil),
             ("cr4 TSD round trip", [0x0F, 0x22, 0xE0, 0x0F, 0x20, 0xE3], 0x0000_0004, nil),
-            ("cr4 reserved bit (OSFXSR, not implemented) is #GP", [0x0F, 0x22, 0xE0, 0x0F, 0x20, 0xE3], 0x0000_0200, 13),
+            ("cr4 OSFXSR and OSXMMEXCPT round trip", [0x0F, 0x22, 0xE0, 0x0F, 0x20, 0xE3], 0x0000_0600, nil),
+            ("cr4 reserved bit (UMIP, not implemented) is #GP", [0x0F, 0x22, 0xE0, 0x0F, 0x20, 0xE3], 0x0000_0800, 13),
             ("mov cr1,eax is #UD", [0x0F, 0x22, 0xC8, 0x90, 0x90, 0x90], 0, 6),
         ]
         for (name, code, v, fault) in others {
