@@ -28,7 +28,7 @@ enum SIMDComparison {
     static let rflagsCompared: UInt32 = 0xCD5   // CF PF AF ZF SF DF OF
 
     /// Where RIP points in the case's block: "insn k", "prologue", "epilogue" or the address.
-    static func place(_ rip: UInt64, in c: SIMDCase) -> String {
+    static func place(_ rip: UInt64, in c: SIMDBlockCase) -> String {
         let offset = Int(truncatingIfNeeded: rip &- SIMDHarness.codeBase)
         if offset == 0 { return "the FXRSTOR prologue" }
         let handlers = UInt64(SIMDHarness.handlers)
@@ -47,7 +47,7 @@ enum SIMDComparison {
     static func xmmText(_ x: (low: UInt64, high: UInt64)) -> String { hex(x.high, 16) + "_" + hex(x.low, 16) }
 
     /// The differences, one line each; empty when the outcomes match.
-    static func differences(_ c: SIMDCase, host: SIMDOutcome, swift: SIMDOutcome, hostVendor: String) -> [String] {
+    static func differences(_ c: SIMDBlockCase, host: SIMDBlockOutcome, swift: SIMDBlockOutcome, hostVendor: String) -> [String] {
         var out: [String] = []
         if let problem = hostProblem(c, host) { out.append(problem) }
         if host.fault != swift.fault {
@@ -119,7 +119,7 @@ enum SIMDComparison {
     /// A host outcome the generator did not mean to produce: an encoding the
     /// host rejects, or a #GP other than the misaligned operands and reserved
     /// MXCSR bits it planted. Either is a bug in the test.
-    static func hostProblem(_ c: SIMDCase, _ host: SIMDOutcome) -> String? {
+    static func hostProblem(_ c: SIMDBlockCase, _ host: SIMDBlockOutcome) -> String? {
         guard let v = host.fault else {
             let planted = c.instructions.firstIndex { $0.expectsGP }
             return planted.map { "generator: insn \($0) should have raised #GP(0) on the host" }
@@ -138,7 +138,7 @@ enum SIMDComparison {
 
     /// Checks a reciprocal approximation lane by lane: equal bits, or both
     /// within the SDM's bound of the exact value. Returns what is wrong, or nil.
-    static func reciprocalProblem(_ c: SIMDCase, _ insn: SIMDInstruction, host: [UInt8], swift: [UInt8],
+    static func reciprocalProblem(_ c: SIMDBlockCase, _ insn: SIMDInstruction, host: [UInt8], swift: [UInt8],
                                   scalar: Bool, squareRoot: Bool) -> String? {
         let source: [UInt8]
         if let r = insn.rmRegister {

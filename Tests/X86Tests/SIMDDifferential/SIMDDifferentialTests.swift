@@ -15,6 +15,7 @@
 //   SWIFTPC_SIMD_CLASSES  a list such as x87,mmx,sse,sse2,sse3,ssse3, or "all";
 //                         default: the classes SwiftPC's CPUID reports
 //   SWIFTPC_SIMD_CASE     run only this case (as numbered in a mismatch report)
+//   SWIFTPC_SIMD_REPORTS  how many mismatches to report in full (default 20)
 
 import Foundation
 import XCTest
@@ -44,7 +45,7 @@ final class SIMDDifferentialTests: XCTestCase {
     }
 
     /// SWIFTPC_SIMD_CLASSES, or the classes SwiftPC reports; only those the host has.
-    static func enabledClasses(_ harness: SIMDHarness, _ runner: SIMDNativeRunner) throws -> [SIMDClass] {
+    static func enabledClasses(_ harness: SIMDHarness, _ runner: SIMDBlockRunner) throws -> [SIMDClass] {
         let host = SIMDClass.allCases.filter {
             ($0 != .sse3 || runner.features & 2 != 0) && ($0 != .ssse3 || runner.features & 4 != 0)
         }
@@ -72,7 +73,7 @@ final class SIMDDifferentialTests: XCTestCase {
         var fault: UInt8?
         /// Where the fault is taken, as a byte offset into `code`.
         var faultAt: Int?
-        var check: (SIMDOutcome) -> Bool
+        var check: (SIMDBlockOutcome) -> Bool
     }
 
     static let knownCases: [KnownCase] = {
@@ -111,18 +112,18 @@ final class SIMDDifferentialTests: XCTestCase {
         ]
     }()
 
-    static func checkKnown(_ k: KnownCase, _ out: SIMDOutcome, side: String) {
+    static func checkKnown(_ k: KnownCase, _ out: SIMDBlockOutcome, side: String) {
         XCTAssertEqual(out.fault, k.fault, "\(side): \(k.name)")
         if let at = k.faultAt { XCTAssertEqual(out.faultRIP, SIMDHarness.codeBase + UInt64(SIMDHarness.prologue.count + at), "\(side): \(k.name): where the fault was taken") }
         XCTAssertTrue(k.check(out), "\(side): \(k.name): fsw \(String(out.state.fsw, radix: 16)) mxcsr \(String(out.state.mxcsr, radix: 16)) st0 \(out.state.st(0).hex) xmm0 \(SIMDComparison.xmmText(out.state.xmm(0)))")
     }
 
     func testSIMDRunnerKnownCases() throws {
-        let runner = try SIMDNativeRunner()
+        let runner = try SIMDBlockRunner()
         defer { runner.close() }
         let cases = SIMDDifferentialTests.knownCases
         let outcomes = try runner.run(cases.map {
-            SIMDCase(label: "known", registers: $0.registers, rflags: 2, state: $0.state,
+            SIMDBlockCase(label: "known", registers: $0.registers, rflags: 2, state: $0.state,
                      data: [UInt8](repeating: 0, count: SIMDHarness.dataSize), instructions: [],
                      code: SIMDHarness.block($0.code), starts: [])
         })
@@ -152,7 +153,8 @@ final class SIMDDifferentialTests: XCTestCase {
         let seed = D.environmentNumber("SWIFTPC_SIMD_SEED") ?? SIMDDifferentialTests.defaultSeed
         let caseLimit = D.environmentNumber("SWIFTPC_SIMD_CASES").map { Int($0) }
         let only = D.environmentNumber("SWIFTPC_SIMD_CASE").map { Int($0) }
-        let runner = try SIMDNativeRunner()
+        let reports = Int(D.environmentNumber("SWIFTPC_SIMD_REPORTS") ?? UInt64(SIMDDifferentialTests.maxMismatches))
+        let runner = try SIMDBlockRunner()
         defer { runner.close() }
         let harness = SIMDHarness()
         let classes = try SIMDDifferentialTests.enabledClasses(harness, runner)
@@ -175,7 +177,7 @@ final class SIMDDifferentialTests: XCTestCase {
         }
 
         batches: while !done() {
-            var cases: [SIMDCase] = []
+            var cases: [SIMDBlockCase] = []
             var indices: [Int] = []
             var planned = executed
             var next = caseIndex
@@ -219,7 +221,7 @@ final class SIMDDifferentialTests: XCTestCase {
                 guard !differences.isEmpty else { continue }
                 mismatches += 1
                 perClass[c.label, default: ClassStatistics()].mismatches += 1
-                if mismatches <= SIMDDifferentialTests.maxMismatches {
+                if mismatches <= reports {
                     XCTFail("simd mismatch \(mismatches): " + SIMDDifferentialTests.report(c, index: index, seedText: seedText, classList: classList,
                                                                                           host: host, swift: swift, differences: differences))
                 }
@@ -242,12 +244,12 @@ final class SIMDDifferentialTests: XCTestCase {
         }
     }
 
-    static func report(_ c: SIMDCase, index: Int, seedText: String, classList: String, host: SIMDOutcome, swift: SIMDOutcome,
+    static func report(_ c: SIMDBlockCase, index: Int, seedText: String, classList: String, host: SIMDBlockOutcome, swift: SIMDBlockOutcome,
                        differences: [String]) -> String {
         let listing = c.instructions.enumerated().map { k, insn in
             "    \(k): \(insn.text)   [\(D.hexBytes(insn.bytes))]"
         }.joined(separator: "\n")
-        let fault = { (o: SIMDOutcome) -> String in
+        let fault = { (o: SIMDBlockOutcome) -> String in
             o.fault.map { "\(SIMDComparison.vectorName($0)) at \(SIMDComparison.place(o.faultRIP, in: c))" } ?? "none"
         }
         return """

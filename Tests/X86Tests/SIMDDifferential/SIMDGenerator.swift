@@ -16,7 +16,7 @@ struct SIMDInstruction {
 
 /// One case: an initial state, a block of one to four instructions, and the
 /// class it counts under (a class name, or "mixed").
-struct SIMDCase {
+struct SIMDBlockCase {
     var label: String
     var registers: [UInt64]
     var rflags: UInt32
@@ -65,7 +65,7 @@ struct SIMDGenerator {
     /// RAX (FNSTSW AX), RSP and RDI (MASKMOVQ's pointer) are never the base.
     static let bases = [1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]
 
-    mutating func makeCase() -> SIMDCase {
+    mutating func makeCase() -> SIMDBlockCase {
         var rng: DiffRandom {
             get { values.rng }
             set { values.rng = newValue }
@@ -79,7 +79,7 @@ struct SIMDGenerator {
         }
 
         let base = rng.pick(SIMDGenerator.bases)
-        var c = SIMDCase(label: mixed ? "mixed" : simdClass.rawValue, registers: [], rflags: rng.u32() & 0x8D5 | 2,
+        var c = SIMDBlockCase(label: mixed ? "mixed" : simdClass.rawValue, registers: [], rflags: rng.u32() & 0x8D5 | 2,
                          state: randomState(), data: (0..<SIMDGenerator.dataSize / 8).flatMap { _ in values.lanes(.raw, count: 8) },
                          instructions: [], code: SIMDHarness.prologue, starts: [])
         c.registers = (0..<16).map { _ in values.integer64() }
@@ -143,7 +143,7 @@ struct SIMDGenerator {
         }
     }
 
-    mutating func instruction(_ form: SIMDForm, at address: UInt64, base: Int, into c: inout SIMDCase,
+    mutating func instruction(_ form: SIMDForm, at address: UInt64, base: Int, into c: inout SIMDBlockCase,
                               written: inout Set<String>, firstX87: Bool) -> SIMDInstruction {
         var rng: DiffRandom {
             get { values.rng }
@@ -339,7 +339,7 @@ struct SIMDGenerator {
     /// Puts a value of the operand's kind at `offset`; true when it is an
     /// MXCSR value with reserved bits set.
     @discardableResult
-    mutating func fillMemory(_ m: SIMDMemory, at offset: Int, _ c: inout SIMDCase) -> Bool {
+    mutating func fillMemory(_ m: SIMDMemory, at offset: Int, _ c: inout SIMDBlockCase) -> Bool {
         var bytes: [UInt8]
         func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
         func f80(_ v: Float80Bits) -> [UInt8] { le(v.significand, 8) + le(UInt64(v.signExponent), 2) }
@@ -383,13 +383,13 @@ struct SIMDGenerator {
 
     /// Gives a source XMM register values of the form's lane kind, unless an
     /// earlier instruction of the case wrote it.
-    mutating func fillXMM(_ r: Int, _ lane: SIMDLane, _ c: inout SIMDCase, _ written: inout Set<String>) {
+    mutating func fillXMM(_ r: Int, _ lane: SIMDLane, _ c: inout SIMDBlockCase, _ written: inout Set<String>) {
         guard written.insert("xmm\(r)").inserted, lane != .raw || values.rng.chance(30), values.rng.chance(75) else { return }
         c.state.setXMM(r, values.lanes(lane, count: 16))
     }
 
     /// The same for MMi: the significand of physical x87 register i.
-    mutating func fillMM(_ r: Int, _ lane: SIMDLane, _ c: inout SIMDCase, _ written: inout Set<String>) {
+    mutating func fillMM(_ r: Int, _ lane: SIMDLane, _ c: inout SIMDBlockCase, _ written: inout Set<String>) {
         guard written.insert("mm\(r)").inserted, values.rng.chance(75) else { return }
         let slot = c.state.slot(ofPhysical: r)
         var v = c.state.st(slot)
@@ -400,7 +400,7 @@ struct SIMDGenerator {
 
     /// ST(0) for the case's first x87 instruction: in the range the form is
     /// defined for, and mostly not empty.
-    mutating func fillStackTop(_ input: X87Input, _ c: inout SIMDCase) {
+    mutating func fillStackTop(_ input: X87Input, _ c: inout SIMDBlockCase) {
         var rng: DiffRandom {
             get { values.rng }
             set { values.rng = newValue }

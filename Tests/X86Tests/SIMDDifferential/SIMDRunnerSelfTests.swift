@@ -9,7 +9,7 @@ final class SIMDRunnerSelfTests: XCTestCase {
     static let seed: UInt64 = 0x5349_4D44_5345_4C46
 
     func testHostOutcomesAreReproducible() throws {
-        let runner = try SIMDNativeRunner()
+        let runner = try SIMDBlockRunner()
         defer { runner.close() }
         var generator = SIMDGenerator(seed: SIMDRunnerSelfTests.seed, classes: SIMDClass.allCases)
         let cases = (0..<3_000).map { _ in generator.makeCase() }
@@ -30,10 +30,10 @@ final class SIMDRunnerSelfTests: XCTestCase {
     /// abridged tags, MXCSR, the registers, and FOP/FIP/FDP when an exception is
     /// pending (AMD stores them only then, see SIMDComparison).
     func testGeneratedStatesRoundTripThroughTheHost() throws {
-        let runner = try SIMDNativeRunner()
+        let runner = try SIMDBlockRunner()
         defer { runner.close() }
         var generator = SIMDGenerator(seed: SIMDRunnerSelfTests.seed, classes: SIMDClass.allCases)
-        var cases: [SIMDCase] = []
+        var cases: [SIMDBlockCase] = []
         for _ in 0..<2_000 {
             var c = generator.makeCase()
             c.instructions = []

@@ -1,7 +1,7 @@
 @testable import X86
 
 /// What a block left behind in `SIMDHarness`, or where it faulted.
-struct SIMDOutcome {
+struct SIMDBlockOutcome {
     /// The exception vector, nil when the block ran to its end.
     var fault: UInt8?
     var errorCode: UInt32 = 0
@@ -111,7 +111,7 @@ final class SIMDHarness {
 
     /// Runs `code` (a whole block) at CPL 3 from `registers` (RSP excepted),
     /// `rflags`, the FXSAVE image `state` at `stateIn` and `data` at `dataBase`.
-    func run(code: [UInt8], registers: [UInt64], rflags: UInt32, state: FXSaveImage, data: [UInt8]) -> SIMDOutcome {
+    func run(code: [UInt8], registers: [UInt64], rflags: UInt32, state: FXSaveImage, data: [UInt8]) -> SIMDBlockOutcome {
         bus.load(code + [0xF4], at: H.codeFrame)
         state.bytes.withUnsafeBytes { (bus.ram + H.stateFrame).copyMemory(from: $0.baseAddress!, byteCount: 512) }
         (bus.ram + H.stateFrame + 0x200).initializeMemory(as: UInt8.self, repeating: 0, count: 512)
@@ -131,7 +131,7 @@ final class SIMDHarness {
         cpu.halted = false
         _ = cpu.run(budget: H.budget)
 
-        var outcome = SIMDOutcome(registers: (0..<16).map { cpu.get64($0) }, rflags: cpu.eflags,
+        var outcome = SIMDBlockOutcome(registers: (0..<16).map { cpu.get64($0) }, rflags: cpu.eflags,
                                   state: FXSaveImage(), data: [UInt8](repeating: 0, count: H.dataSize))
         outcome.data.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: bus.ram + H.dataFrame, count: H.dataSize)) }
         let end = H.codeBase + UInt64(code.count)

@@ -7,7 +7,7 @@ import XCTest
 import Glibc
 #endif
 
-final class SIMDNativeRunner {
+final class SIMDBlockRunner {
     let process: Process
     private let toRunner: Int32
     private let fromRunner: Int32
@@ -28,7 +28,7 @@ final class SIMDNativeRunner {
                 .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw XCTSkip("no C compiler (cc) on PATH")
         }
-        // #filePath: Tests/X86Tests/SIMDDifferential/SIMDNativeRunner.swift -> Tests/NativeRunner/simd_runner.c
+        // #filePath: Tests/X86Tests/SIMDDifferential/SIMDBlockRunner.swift -> Tests/NativeRunner/simd_runner.c
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("NativeRunner/simd_runner.c")
         let dir = FileManager.default.temporaryDirectory
@@ -82,7 +82,7 @@ final class SIMDNativeRunner {
     }
 
     /// Runs a batch of cases; returns the host's outcome of each.
-    func run(_ cases: [SIMDCase]) throws -> [SIMDOutcome] {
+    func run(_ cases: [SIMDBlockCase]) throws -> [SIMDBlockOutcome] {
         var out: [UInt8] = []
         out.reserveCapacity(cases.count * 1200)
         func put(_ v: UInt64, bytes: Int) {
@@ -101,12 +101,12 @@ final class SIMDNativeRunner {
         try NativeRunner.writeAll(toRunner, &out)
 
         func u64(_ b: [UInt8], _ i: Int) -> UInt64 { UInt64(NativeRunner.u32(b, i)) | UInt64(NativeRunner.u32(b, i + 4)) << 32 }
-        var results: [SIMDOutcome] = []
+        var results: [SIMDBlockOutcome] = []
         results.reserveCapacity(cases.count)
-        var r = [UInt8](repeating: 0, count: SIMDNativeRunner.responseSize)
+        var r = [UInt8](repeating: 0, count: SIMDBlockRunner.responseSize)
         for _ in cases {
             try NativeRunner.readExact(fromRunner, &r)
-            var o = SIMDOutcome(registers: (0..<16).map { u64(r, 17 + 8 * $0) }, rflags: NativeRunner.u32(r, 145),
+            var o = SIMDBlockOutcome(registers: (0..<16).map { u64(r, 17 + 8 * $0) }, rflags: NativeRunner.u32(r, 145),
                                 state: FXSaveImage(bytes: Array(r[149..<661])), data: Array(r[661...]))
             if r[0] != 0xFF {
                 o.fault = r[0]
