@@ -247,11 +247,19 @@ final class SIMDDifferentialTests: XCTestCase {
     static func report(_ c: SIMDBlockCase, index: Int, seedText: String, classList: String, host: SIMDBlockOutcome, swift: SIMDBlockOutcome,
                        differences: [String]) -> String {
         let listing = c.instructions.enumerated().map { k, insn in
-            "    \(k): \(insn.text)   [\(D.hexBytes(insn.bytes))]"
+            var line = "    \(k): \(insn.text)   [\(D.hexBytes(insn.bytes))]"
+            if let offset = insn.memoryOffset, let m = insn.form.rm.memory {
+                line += "   data[\(offset)...] before: " + D.hexBytes(Array(c.data[offset..<min(offset + min(m.size, 16), c.data.count)]))
+            }
+            return line
         }.joined(separator: "\n")
         let fault = { (o: SIMDBlockOutcome) -> String in
             o.fault.map { "\(SIMDComparison.vectorName($0)) at \(SIMDComparison.place(o.faultRIP, in: c))" } ?? "none"
         }
+        let stack = (0..<8).map { i -> String in
+            let physical = (c.state.top + i) & 7
+            return "st\(i)=\(c.state.st(i).hex)\(c.state.ftw >> UInt8(physical) & 1 == 0 ? " (empty)" : "")"
+        }.joined(separator: " ")
         return """
             case \(index) (\(c.label)), seed \(seedText)
               reproduce: SWIFTPC_SIMD_SEED=\(seedText) SWIFTPC_SIMD_CLASSES=\(classList) SWIFTPC_SIMD_CASE=\(index) swift test --filter SIMDDifferentialTests
@@ -259,6 +267,7 @@ final class SIMDDifferentialTests: XCTestCase {
             \(listing)
               faults: host \(fault(host)), SwiftPC \(fault(swift))
               before: fcw \(SIMDComparison.hex(UInt64(c.state.fcw), 4)) fsw \(SIMDComparison.hex(UInt64(c.state.fsw), 4)) ftw \(SIMDComparison.hex(UInt64(c.state.ftw), 2)) mxcsr \(SIMDComparison.hex(UInt64(c.state.mxcsr), 8)) rflags \(SIMDComparison.hex(UInt64(c.rflags), 4))
+              stack before: \(stack)
               \(differences.isEmpty ? "no differences" : "differs:\n      " + differences.joined(separator: "\n      "))
             """
     }

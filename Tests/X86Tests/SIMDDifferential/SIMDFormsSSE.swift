@@ -3,8 +3,10 @@
 /// MXCSR, fence, prefetch and cache-line instructions of 0F 18 and 0F AE.
 enum SIMDFormsSSE {
     typealias F = SIMDForm
+    /// A memory operand of `size` bytes holding lanes of `lane`; `.raw` ones
+    /// (stores, and bit-wise operations) keep the buffer's random bytes.
     static func m(_ size: Int, _ lane: SIMDLane, aligned: Bool = false) -> SIMDMemory {
-        SIMDMemory(size: size, aligned: aligned, value: .lanes(lane))
+        SIMDMemory(size: size, aligned: aligned, value: lane == .raw ? .raw : .lanes(lane))
     }
     static func a128(_ lane: SIMDLane) -> SIMDMemory { m(16, lane, aligned: true) }
 

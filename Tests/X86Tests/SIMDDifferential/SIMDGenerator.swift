@@ -9,8 +9,9 @@ struct SIMDInstruction {
     var rmRegister: Int?
     /// The data-buffer offset of a memory operand.
     var memoryOffset: Int?
-    /// The generator meant this instruction to raise #GP(0): a misaligned
-    /// 16-byte operand, or LDMXCSR of reserved bits.
+    /// The generator meant this instruction to raise #GP(0) with a misaligned
+    /// 16-byte operand. (LDMXCSR of reserved bits may raise it too: an
+    /// operand of a later instruction may overlap the value planted.)
     var expectsGP = false
 }
 
@@ -27,6 +28,8 @@ struct SIMDBlockCase {
     var code: [UInt8]
     /// Where each instruction starts, as an offset into `code`, and where the epilogue starts.
     var starts: [Int]
+    /// The x87 condition codes the SDM leaves undefined after k instructions, at index k.
+    var conditionCodes: [X87ConditionCodeTracker] = [X87ConditionCodeTracker()]
 }
 
 /// Builds random cases from the form tables (SIMDForms*.swift) for the enabled
@@ -73,15 +76,30 @@ struct SIMDGenerator {
         let mixed = classes.count > 1 && rng.chance(15)
         let simdClass = rng.pick(classes)
         let pool = mixed ? mixedPool : pools[simdClass]!
+        // The forms; none that stores the status word while condition codes are undefined.
         var forms = [rng.pick(pool.all)]
+        var tracker = X87ConditionCodeTracker()
+        var trackers = [tracker]
+        tracker.apply(X87FlagsAffected.of(forms[0]))
+        trackers.append(tracker)
         if !forms[0].alone {
-            for _ in 0..<rng.below(4) { forms.append(rng.pick(pool.sharing)) }
+            for _ in 0..<rng.below(4) {
+                var form = rng.pick(pool.sharing)
+                for _ in 0..<8 where X87FlagsAffected.storesStatusWord.contains(form.name)
+                    && (tracker.undefined != 0 || tracker.c1ZeroOrKept) {
+                    form = rng.pick(pool.sharing)
+                }
+                if X87FlagsAffected.storesStatusWord.contains(form.name) && (tracker.undefined != 0 || tracker.c1ZeroOrKept) { break }
+                forms.append(form)
+                tracker.apply(X87FlagsAffected.of(form))
+                trackers.append(tracker)
+            }
         }
 
         let base = rng.pick(SIMDGenerator.bases)
         var c = SIMDBlockCase(label: mixed ? "mixed" : simdClass.rawValue, registers: [], rflags: rng.u32() & 0x8D5 | 2,
                          state: randomState(), data: (0..<SIMDGenerator.dataSize / 8).flatMap { _ in values.lanes(.raw, count: 8) },
-                         instructions: [], code: SIMDHarness.prologue, starts: [])
+                         instructions: [], code: SIMDHarness.prologue, starts: [], conditionCodes: trackers)
         c.registers = (0..<16).map { _ in values.integer64() }
         c.registers[4] = 0
         c.registers[base] = SIMDGenerator.dataBase + 128
@@ -199,7 +217,7 @@ struct SIMDGenerator {
             let offset = memoryOffsetFor(memory)
             memoryOffset = offset
             expectsGP = memory.aligned && offset % 16 != 0
-            if fillMemory(memory, at: offset, &c) { expectsGP = true }
+            fillMemory(memory, at: offset, &c)
             let mode = rng.below(100)
             let size = SIMDGenerator.sizeName(memory.size)
             if mode < 70 && offset <= 255 {
@@ -336,16 +354,13 @@ struct SIMDGenerator {
         return values.rng.chance(60) ? natural * rng(range / natural + 1) : rng(range + 1)
     }
 
-    /// Puts a value of the operand's kind at `offset`; true when it is an
-    /// MXCSR value with reserved bits set.
-    @discardableResult
-    mutating func fillMemory(_ m: SIMDMemory, at offset: Int, _ c: inout SIMDBlockCase) -> Bool {
+    /// Puts a value of the operand's kind at `offset`.
+    mutating func fillMemory(_ m: SIMDMemory, at offset: Int, _ c: inout SIMDBlockCase) {
         var bytes: [UInt8]
         func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
         func f80(_ v: Float80Bits) -> [UInt8] { le(v.significand, 8) + le(UInt64(v.signExponent), 2) }
-        var reserved = false
         switch m.value {
-        case .raw: return false
+        case .raw: return
         case .f32: bytes = le(UInt64(values.float32()), 4)
         case .f64: bytes = le(values.float64(), 8)
         case .f80: bytes = f80(values.float80())
@@ -357,10 +372,7 @@ struct SIMDGenerator {
         case .controlWord: bytes = le(UInt64(values.controlWord()), 2)
         case .mxcsr:
             var v = UInt64(values.mxcsr())
-            if values.rng.chance(3) {   // reserved: #GP(0)
-                v |= 1 << UInt64(16 + values.rng.below(16))
-                reserved = true
-            }
+            if values.rng.chance(3) { v |= 1 << UInt64(16 + values.rng.below(16)) }   // reserved: #GP(0)
             bytes = le(v, 4)
         case .environment(let bits), .saveArea(let bits):
             let cw = values.controlWord()
@@ -378,7 +390,6 @@ struct SIMDGenerator {
             }
         }
         for (k, b) in bytes.prefix(m.size).enumerated() { c.data[offset + k] = b }
-        return reserved
     }
 
     /// Gives a source XMM register values of the form's lane kind, unless an
