@@ -169,7 +169,7 @@ final class SIMDDifferentialTests: XCTestCase {
         var executed = 0, caseIndex = 0, mismatches = 0
         var perClass: [String: ClassStatistics] = [:]
         var faults: [String: Int] = [:]
-        var nativeSeconds = 0.0, swiftSeconds = 0.0
+        var nativeSeconds = 0.0, swiftSeconds = 0.0, generateSeconds = 0.0
         func done() -> Bool {
             if let only = only { return caseIndex > only }
             if let limit = caseLimit { return caseIndex >= limit }
@@ -177,6 +177,7 @@ final class SIMDDifferentialTests: XCTestCase {
         }
 
         batches: while !done() {
+            let tg = Date()
             var cases: [SIMDBlockCase] = []
             var indices: [Int] = []
             var planned = executed
@@ -194,6 +195,7 @@ final class SIMDDifferentialTests: XCTestCase {
                 next += 1
             }
             caseIndex = next
+            generateSeconds += Date().timeIntervalSince(tg)
             if cases.isEmpty { break }
             if only != nil, let c = cases.first {
                 print("running: " + c.instructions.map { "\($0.text) [\(D.hexBytes($0.bytes))]" }.joined(separator: "; ")
@@ -235,7 +237,7 @@ final class SIMDDifferentialTests: XCTestCase {
         print("""
             simd differential: seed \(seedText), classes \(classList), \(executed) instructions in \(caseIndex) cases, \
             \(faults.values.reduce(0, +)) faults (\(faultText)), \(mismatches) mismatches; host \(runner.vendor); \
-            native \(String(format: "%.2f", nativeSeconds)) s, SwiftPC + compare \(String(format: "%.2f", swiftSeconds)) s
+            generate \(String(format: "%.2f", generateSeconds)) s, native \(String(format: "%.2f", nativeSeconds)) s, SwiftPC + compare \(String(format: "%.2f", swiftSeconds)) s
             per class: \(classText)
             """)
         XCTAssertEqual(mismatches, 0, "simd differential: \(mismatches) mismatching cases (seed \(seedText), classes \(classList))")
