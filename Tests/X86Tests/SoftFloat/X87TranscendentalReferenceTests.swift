@@ -75,12 +75,17 @@ final class X87TranscendentalReferenceTests: XCTestCase {
         if a.isZero && b.isZero { return 0 }
         guard a.sign == b.sign else { return Int64.max }
         let mask: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
-        let fa = Int64(a.significand & mask), fb = Int64(b.significand & mask)
+        let fa = a.significand & mask, fb = b.significand & mask
+        // Across a binade boundary: the values up to it, then those after it.
+        func across(_ low: UInt64, _ high: UInt64) -> Int64 {
+            let (sum, overflow) = (1 << 63 - low).addingReportingOverflow(high)
+            return overflow || sum > UInt64(Int64.max) ? Int64.max : Int64(sum)
+        }
         let magnitude: Int64
         switch Int(a.exponent) - Int(b.exponent) {
-        case 0: magnitude = fa - fb
-        case 1: magnitude = (Int64.max - fb) + 1 + fa
-        case -1: magnitude = -((Int64.max - fa) + 1 + fb)
+        case 0: magnitude = Int64(fa) - Int64(fb)
+        case 1: magnitude = across(fb, fa)
+        case -1: magnitude = -across(fa, fb)
         default: return Int64.max
         }
         return a.sign ? -magnitude : magnitude
