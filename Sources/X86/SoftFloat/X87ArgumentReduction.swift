@@ -12,9 +12,9 @@
 struct X87PiOverTwo {
     let words: [UInt64]
     /// π/p for a constant p other than π: hardware's results are those of the
-    /// functions at x·π/p (Intel, "The Difference Between x87 Instructions
-    /// FSIN, FCOS, FSINCOS, and FPTAN and Mathematical Functions", 2016), so
-    /// the reduced argument is scaled by it.
+    /// functions at x·π/p once it reduces x (Intel, "The Difference Between
+    /// x87 Instructions FSIN, FCOS, FSINCOS, and FPTAN and Mathematical
+    /// Functions", 2016), so a reduced argument is scaled by it.
     let scale: X87Wide?
 
     /// π/2 truncated to 320 fraction bits.
@@ -47,16 +47,17 @@ extension X87Arithmetic {
     /// point), and returns k mod 4. The subtraction is exact in fixed point
     /// with 320 fraction bits; only the truncation of π/2 limits r.
     static func reduce(_ x: X87Unpacked, by piOverTwo: X87PiOverTwo) -> (r: X87Wide, quadrant: UInt64) {
-        let (r, quadrant) = reduceExactly(x, by: piOverTwo)
-        guard let scale = piOverTwo.scale else { return (r, quadrant) }
-        return (r * scale, quadrant)
-    }
-
-    private static func reduceExactly(_ x: X87Unpacked, by piOverTwo: X87PiOverTwo) -> (r: X87Wide, quadrant: UInt64) {
         let unbiased = x.exponent &- Extended80.exponentBias
         if unbiased < -1 || (unbiased == -1 && x.significand <= quarterPiSignificand) {
             return (X87Wide(x), 0)
         }
+        let (r, quadrant) = reduceExactly(x, unbiased: unbiased, by: piOverTwo)
+        guard let scale = piOverTwo.scale else { return (r, quadrant) }
+        return (r * scale, quadrant)
+    }
+
+    /// x − k·π/2 for π/4 < x < 2^63 (`unbiased` is x's exponent).
+    private static func reduceExactly(_ x: X87Unpacked, unbiased: Int32, by piOverTwo: X87PiOverTwo) -> (r: X87Wide, quadrant: UInt64) {
         // x·2/π = significand × twoOverPi × 2^(unbiased − 191); k rounds it to an integer.
         let low = x.significand.multipliedFullWidth(by: twoOverPi.low)
         let high = x.significand.multipliedFullWidth(by: twoOverPi.high)
