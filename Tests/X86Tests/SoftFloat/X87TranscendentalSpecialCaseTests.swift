@@ -247,4 +247,36 @@ final class X87TranscendentalSpecialCaseTests: XCTestCase {
         }
         XCTAssertEqual(X87PackedBCD.indefinite, X87PackedBCD(low: 0xC000_0000_0000_0000, high: 0xFFFF))
     }
+
+    /// Arbitrary bit patterns (every class, any exponent) under arbitrary
+    /// control words: no trap, and the range rule of the trigonometric
+    /// instructions holds. Guest data reaches these methods unfiltered.
+    func testArbitraryEncodingsAndControlWords() {
+        var rng = DiffRandom(seed: 0x5357_4946_5438_3704)
+        var generator = X87OperandGenerator(rng: DiffRandom(seed: 0x5357_4946_5438_3705))
+        func pattern() -> E {
+            rng.next() % 2 == 0 ? generator.operand() : E(signExponent: UInt16(truncatingIfNeeded: rng.next()), significand: rng.next())
+        }
+        for _ in 0..<20000 {
+            let a = pattern(), b = pattern()
+            var fpu = X87Arithmetic(control: X87Control(controlWord: UInt16(truncatingIfNeeded: rng.next())))
+            let inRange = a.exponent < 0x3FFF + 63 || a.exponent == 0x7FFF || a.isUnsupported
+            XCTAssertEqual(fpu.sine(a) != nil, inRange)
+            XCTAssertEqual(fpu.flags.contains(.c2), !inRange)
+            XCTAssertEqual(fpu.cosine(a) != nil, inRange)
+            XCTAssertEqual(fpu.sineCosine(a) != nil, inRange)
+            XCTAssertEqual(fpu.partialTangent(a) != nil, inRange)
+            _ = fpu.partialArctangent(y: a, x: b)
+            _ = fpu.twoToXMinusOne(a)
+            _ = fpu.yLog2X(y: b, x: a)
+            _ = fpu.yLog2XPlusOne(y: b, x: a)
+            _ = fpu.convertToPackedBCD(a)
+            _ = fpu.load(packedBCD: X87PackedBCD(low: a.significand, high: a.signExponent))
+            if a.isUnsupported {
+                var checked = X87Arithmetic()
+                XCTAssertEqual(checked.twoToXMinusOne(a), .indefinite)
+                XCTAssertEqual(checked.flags, .invalid)
+            }
+        }
+    }
 }
