@@ -24,7 +24,13 @@
  *   15/16/17 FILD m16/m32/m64 of the low bytes of a;
  *   18/19 FSTP m32/m64 of a (r0 low bytes = the bits);
  *   20/21 FLD m32/m64 of the low bytes of a; 22 FXAM, 23 FTST (status only);
- *   24/25/26 FISTTP m16/m32/m64 of a (SSE3).
+ *   24/25/26 FISTTP m16/m32/m64 of a (SSE3);
+ *   27 FSIN, 28 FCOS, 29 FSINCOS, 30 FPTAN, 31 FPATAN, 32 F2XM1, 33 FYL2X,
+ *   34 FYL2XP1 (r0 = ST(0), r1 = ST(1) afterwards: FSINCOS leaves the cosine
+ *   over the sine, FPTAN 1.0 over the tangent, an out-of-range operand
+ *   leaves a over b; after the popping FPATAN, FYL2X and FYL2XP1 r1 is the
+ *   empty ST(1) as FSTP stores it); 35 FBSTP of a (r0 = the 10 bytes);
+ *   36 FBLD of the 10 bytes of a.
  *   Ops with bit 7 set (80h + op) run with the case's exception masks,
  *   which may unmask exceptions: the state is then read with the non-waiting
  *   FNSAVE right after the operation (a waiting instruction would deliver
@@ -63,6 +69,12 @@ static void write_all(const void *p, size_t n) {
         : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) \
         : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory")
 
+/* ST(0) and ST(1) after the operation. */
+#define TWOREG(bytes) \
+    __asm__ volatile(PRE bytes "\n fnstsw %[sw]\n fstpt %[r0]\n fstpt %[r1]\n" \
+        : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0), [r1] "=m"(*(long double *)r1) \
+        : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory")
+
 /* The register-stack operations with the non-waiting state read-out. */
 #define SAVED(bytes) \
     __asm__ volatile(PRE bytes "\n fnsave %[save]\n fninit\n" \
@@ -93,6 +105,14 @@ static void run_unmasked(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_
     case 19: SAVED("fstpl %[m]"); break;
     case 20: SAVED("flds %[src]"); break;
     case 21: SAVED("fldl %[src]"); break;
+    case 27: SAVED(".byte 0xD9, 0xFE"); break;
+    case 28: SAVED(".byte 0xD9, 0xFF"); break;
+    case 29: SAVED(".byte 0xD9, 0xFB"); break;
+    case 30: SAVED(".byte 0xD9, 0xF2"); break;
+    case 31: SAVED(".byte 0xD9, 0xF3"); break;
+    case 32: SAVED(".byte 0xD9, 0xF0"); break;
+    case 33: SAVED(".byte 0xD9, 0xF1"); break;
+    case 34: SAVED(".byte 0xD9, 0xF9"); break;
     default: break;
     }
     int store = (op >= 12 && op <= 14) || op == 18 || op == 19;
@@ -171,6 +191,23 @@ static void run(uint8_t op, uint16_t cw, uint8_t *a, uint8_t *b, uint8_t *r0, ui
         else
             __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fldl %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
                 : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(double *)a) : "memory");
+        break;
+    case 27: TWOREG(".byte 0xD9, 0xFE"); break;         /* FSIN */
+    case 28: TWOREG(".byte 0xD9, 0xFF"); break;         /* FCOS */
+    case 29: TWOREG(".byte 0xD9, 0xFB"); break;         /* FSINCOS */
+    case 30: TWOREG(".byte 0xD9, 0xF2"); break;         /* FPTAN */
+    case 31: TWOREG(".byte 0xD9, 0xF3"); break;         /* FPATAN */
+    case 32: TWOREG(".byte 0xD9, 0xF0"); break;         /* F2XM1 */
+    case 33: TWOREG(".byte 0xD9, 0xF1"); break;         /* FYL2X */
+    case 34: TWOREG(".byte 0xD9, 0xF9"); break;         /* FYL2XP1 */
+    case 35:
+        __asm__ volatile(PRE "fbstp %[r0]\n fnstsw %[sw]\n fstp %%st(0)\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(uint8_t (*)[10])r0)
+            : [cw] "m"(cw), [a] "m"(*(long double *)a), [b] "m"(*(long double *)b) : "memory");
+        break;
+    case 36:
+        __asm__ volatile("fninit\n fldcw %[cw]\n fnclex\n fbld %[a]\n fnstsw %[sw]\n fstpt %[r0]\n"
+            : [sw] "=m"(sw), [r0] "=m"(*(long double *)r0) : [cw] "m"(cw), [a] "m"(*(uint8_t (*)[10])a) : "memory");
         break;
     case 22: BINOP(".byte 0xD9, 0xE5"); break;          /* FXAM */
     case 23: BINOP(".byte 0xD9, 0xE4"); break;          /* FTST */

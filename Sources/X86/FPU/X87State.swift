@@ -8,9 +8,10 @@
 /// register (the abridged form FXSAVE stores, §10.5.1.1); FSTENV and FSAVE
 /// derive the two-bit tags from the register contents, and FLDENV and FRSTOR
 /// keep only whether each tag is empty (§8.1.7).
-public struct X87State: Equatable, Sendable {
-    /// R0-R7 by physical number; ST(i) is register (TOP + i) mod 8.
-    public var registers = [Extended80](repeating: .zero(sign: false), count: 8)
+public struct X87State: Sendable {
+    /// R0-R7 by physical number; ST(i) is register (TOP + i) mod 8. Held
+    /// inline, so that an MMX or x87 register access costs no copy-on-write check.
+    public var registers = InlineArray<8, Extended80>(repeating: .zero(sign: false))
     public var control: UInt16 = 0x0040
     /// The status word including TOP (bits 13:11).
     public var status: UInt16 = 0

@@ -1,6 +1,6 @@
 /// The lane operations of the MMX, SSE2 and SSSE3 integer instructions as
 /// pure functions on 64-bit groups of packed bytes, words, doublewords or
-/// quadwords (SDM Vol. 1 §9.2, §9.4, §11.4.2; Vol. 2 instruction pages). An
+/// quadwords (SDM Vol. 1 §9.2.2, §9.4.2, §11.4.2; Vol. 2 instruction pages). An
 /// MMX instruction applies them to its one quadword; the SSE2 form applies
 /// them to each half of an XMM register. This file holds the helpers that
 /// read and saturate lanes, and the arithmetic: wrapping and saturating add
@@ -18,7 +18,7 @@ enum PackedLanes {
     }
 
     /// `v` clamped to the range of a signed or unsigned `bits`-wide integer
-    /// (SDM Vol. 1 §4.6.2, saturation arithmetic).
+    /// (SDM Vol. 1 §9.3, Table 9-1).
     @inline(__always) static func saturate(_ v: Int64, _ bits: Int, signed: Bool) -> Int64 {
         let low: Int64 = signed ? -(1 &<< Int64(bits &- 1)) : 0
         let high: Int64 = signed ? (1 &<< Int64(bits &- 1)) &- 1 : (1 &<< Int64(bits)) &- 1

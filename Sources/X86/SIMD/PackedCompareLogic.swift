@@ -1,4 +1,4 @@
-/// Packed comparisons and bitwise logic (SDM Vol. 1 §9.4.5-9.4.6, §11.4.2;
+/// Packed comparisons and bitwise logic (SDM Vol. 1 §9.4.3, §9.4.6, §11.4.2;
 /// Vol. 2 PCMPEQB/PCMPEQW/PCMPEQD, PCMPGTB/PCMPGTW/PCMPGTD, PAND, PANDN,
 /// POR, PXOR): a comparison sets a lane to all ones when it holds and to
 /// zero otherwise.

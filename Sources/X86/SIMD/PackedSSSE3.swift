@@ -1,5 +1,5 @@
 /// The SSSE3 integer operations other than PSHUFB and PALIGNR (SDM Vol. 1
-/// §12.9; Vol. 2 PHADDW/PHADDD, PHADDSW, PHSUBW/PHSUBD, PHSUBSW,
+/// Chapter 12; Vol. 2 PHADDW/PHADDD, PHADDSW, PHSUBW/PHSUBD, PHSUBSW,
 /// PMADDUBSW, PSIGNB/PSIGNW/PSIGND, PMULHRSW, PABSB/PABSW/PABSD). Lanes are
 /// signed except PMADDUBSW's destination bytes; results wrap unless the
 /// instruction saturates.

@@ -1,7 +1,7 @@
-/// Packing, unpacking and rearranging lanes (SDM Vol. 1 §9.4.8-9.4.9,
-/// §10.4.4, §11.4.4, §12.9; Vol. 2 PACKSSWB/PACKSSDW, PACKUSWB, PUNPCKLBW-
-/// PUNPCKLQDQ, PUNPCKHBW-PUNPCKHQDQ, PSHUFW, PSHUFD, PSHUFHW, PSHUFLW,
-/// PSHUFB, PALIGNR, PINSRW, PEXTRW, PMOVMSKB).
+/// Packing, unpacking and rearranging lanes (SDM Vol. 1 §9.4.4-9.4.5,
+/// §10.4.4, §11.4.2 and Chapter 12; Vol. 2 PACKSSWB/PACKSSDW, PACKUSWB,
+/// PUNPCKLBW-PUNPCKLQDQ, PUNPCKHBW-PUNPCKHQDQ, PSHUFW, PSHUFD, PSHUFHW,
+/// PSHUFLW, PSHUFB, PALIGNR, PINSRW, PEXTRW, PMOVMSKB).
 ///
 /// The packs and the horizontal operations read their two operands as one
 /// string of lanes, the destination's first. An MMX instruction passes its

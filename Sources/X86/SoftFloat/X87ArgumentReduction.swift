@@ -11,18 +11,23 @@
 /// within one unit in the last place of the correctly rounded value.
 struct X87PiOverTwo {
     let words: [UInt64]
+    /// π/p for a constant p other than π: hardware's results are those of the
+    /// functions at x·π/p once it reduces x (Intel, "The Difference Between
+    /// x87 Instructions FSIN, FCOS, FSINCOS, and FPTAN and Mathematical
+    /// Functions", 2016), so a reduced argument is scaled by it.
+    let scale: X87Wide?
 
     /// π/2 truncated to 320 fraction bits.
     static let exact = X87PiOverTwo(words: [
         0xA294_10F3_1C68_09BB, 0x0417_7D4C_7627_3644, 0x5204_9C11_14CF_98E8,
         0x898C_C517_01B8_39A2, 0x921F_B544_42D1_8469, 0x0000_0000_0000_0001,
-    ])
+    ], scale: nil)
 
     /// p/2 for the SDM's internal p (§8.3.8): what hardware computes, which the
     /// differential test uses to tell the host's reduction error from ours.
     static let sdmInternal = X87PiOverTwo(words: [
         0, 0, 0, 0x8000_0000_0000_0000, 0x921F_B544_42D1_8469, 0x0000_0000_0000_0001,
-    ])
+    ], scale: X87Wide(sign: false, exponent: 0, significand: UInt128Parts(high: 0x8000_0000_0000_0000, low: 0x030A_31C5_B45D_1255)))
 
     static let fractionBits = 320
 }
@@ -46,6 +51,13 @@ extension X87Arithmetic {
         if unbiased < -1 || (unbiased == -1 && x.significand <= quarterPiSignificand) {
             return (X87Wide(x), 0)
         }
+        let (r, quadrant) = reduceExactly(x, unbiased: unbiased, by: piOverTwo)
+        guard let scale = piOverTwo.scale else { return (r, quadrant) }
+        return (r * scale, quadrant)
+    }
+
+    /// x − k·π/2 for π/4 < x < 2^63 (`unbiased` is x's exponent).
+    private static func reduceExactly(_ x: X87Unpacked, unbiased: Int32, by piOverTwo: X87PiOverTwo) -> (r: X87Wide, quadrant: UInt64) {
         // x·2/π = significand × twoOverPi × 2^(unbiased − 191); k rounds it to an integer.
         let low = x.significand.multipliedFullWidth(by: twoOverPi.low)
         let high = x.significand.multipliedFullWidth(by: twoOverPi.high)

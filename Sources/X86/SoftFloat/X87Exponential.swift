@@ -1,9 +1,8 @@
 /// F2XM1: 2^x − 1 (SDM Vol. 2 F2XM1, Table 3-16).
 ///
 /// Defined for −1 ≤ x ≤ +1; outside that range the SDM leaves the result
-/// undefined and SoftFloat returns the mathematical value (overflowing for
-/// x ≥ 16384, −1 + 2^x rounded below −16445), so every host computes the same
-/// bits. F2XM1(−∞) = −1 and F2XM1(+∞) = +∞, exactly. The result is rounded to
+/// undefined and SoftFloat returns the mathematical value, rounded (an
+/// overflow from x = 16384 up), so every host computes the same bits. F2XM1(−∞) = −1 and F2XM1(+∞) = +∞, exactly. The result is rounded to
 /// 64 bits by RC (precision control does not apply), with C1 when rounded up;
 /// it is exact for x = ±0, ±1 and the integers whose 2^x − 1 fits 64 bits.
 extension X87Arithmetic {

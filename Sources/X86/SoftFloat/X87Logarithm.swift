@@ -85,7 +85,7 @@ extension X87Arithmetic {
         return log2(X87Wide.one + x)
     }
 
-    /// 2 atanh(s) · log2 e = log2((1 + s)/(1 − s)), for |s| ≤ 0.1716 (0.172 by FYL2XP1's bound).
+    /// 2 atanh(s) · log2 e = log2((1 + s)/(1 − s)), for |s| ≤ 0.1716.
     static func logarithmFromArctanh(_ s: X87Wide) -> X87Wide {
         (s + X87Wide.oddPowerTail(s, alternating: false)).scaled(by: 1) * log2e
     }

@@ -10,8 +10,8 @@ extension X87Wide {
     static let seriesPrecision: Int32 = 136
 
     /// An upper bound on the terms of any series here, for arguments inside
-    /// the reduced ranges (the slowest, |u| ≤ 0.4143 for the odd-power
-    /// series, needs about 55).
+    /// the reduced ranges (the slowest, the arctangent's with |u| ≤ 0.43,
+    /// needs about 55).
     static let maximumTerms = 100
 
     /// sin r − r and cos r − 1 for |r| ≤ π/4 (Taylor series):
@@ -37,7 +37,7 @@ extension X87Wide {
     }
 
     /// Σ (±1)^n u^(2n+1)/(2n+1), n ≥ 1: atan u − u when `alternating`,
-    /// atanh u − u otherwise; for |u| ≤ 0.4143.
+    /// atanh u − u otherwise; for |u| ≤ 0.43.
     static func oddPowerTail(_ u: X87Wide, alternating: Bool) -> X87Wide {
         if u.isZero { return .zero }
         let u2 = alternating ? (u * u).negated : u * u

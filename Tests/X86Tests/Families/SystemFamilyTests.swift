@@ -14,13 +14,13 @@ final class SystemFamilyTests: XCTestCase {
         // (name, EAX in, EAX, EBX, ECX, EDX)
         let cases: [(String, UInt32, UInt32, UInt32, UInt32, UInt32)] = [
             ("cpuid 0: max leaf 1, GenuineIntel", 0, 1, 0x756E_6547, 0x6C65_746E, 0x4965_6E69),
-            ("cpuid 1: family 6 model 15 stepping 11; 64-byte CLFLUSH lines; FPU VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE-36 CLFSH MMX FXSR SSE SSE2; CX16",
-             1, 0x0000_06FB, 0x800, 1 << 13, leaf1),
-            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_06FB, 0x800, 1 << 13, leaf1),
+            ("cpuid 1: family 6 model 15 stepping 11; 64-byte CLFLUSH lines; FPU VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE-36 CLFSH MMX FXSR SSE SSE2; SSE3 SSSE3 CX16",
+             1, 0x0000_06FB, 0x800, 1 << 0 | 1 << 9 | 1 << 13, leaf1),
+            ("cpuid 5 (above the maximum): the highest basic leaf", 5, 0x0000_06FB, 0x800, 1 << 0 | 1 << 9 | 1 << 13, leaf1),
             ("cpuid 80000000h: extended leaves up to 80000008h", 0x8000_0000, 0x8000_0008, 0, 0, 0),
             ("cpuid 80000001h: LAHF/SAHF; SYSCALL, NX, 1-GByte pages, RDTSCP, LM", 0x8000_0001, 0, 0, 1, 1 << 11 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 29),
             ("cpuid 80000008h: 36 physical, 48 linear address bits", 0x8000_0008, 0x3024, 0, 0, 0),
-            ("cpuid 80000009h (above the maximum): the highest basic leaf", 0x8000_0009, 0x0000_06FB, 0x800, 1 << 13, leaf1),
+            ("cpuid 80000009h (above the maximum): the highest basic leaf", 0x8000_0009, 0x0000_06FB, 0x800, 1 << 0 | 1 << 9 | 1 << 13, leaf1),
         ]
         for (name, leaf, a, b, c, d) in cases {
             let out = h.famStep([0x0F, 0xA2], regs: [Reg.eax: leaf, Reg.ebx: 0xFFFF_FFFF, Reg.ecx: 0xFFFF_FFFF, Reg.edx: 0xFFFF_FFFF])

@@ -43,6 +43,41 @@ enum X87Model {
         case .test:
             r0 = c.a
             _ = fpu.test(c.a)
+        default:
+            return runTranscendental(c, reducingBy: .exact)
+        }
+        return X87Outcome(r0: r0, r1: r1, statusWord: fpu.flags.rawValue)
+    }
+
+    /// The transcendental and packed BCD operations, reducing trigonometric
+    /// operands by `piOverTwo` (`.sdmInternal` models the host's reduction).
+    /// r0 and r1 are ST(0) and ST(1) afterwards (x87_runner.c); after the
+    /// popping operations ST(1) is empty and reads as the real indefinite.
+    static func runTranscendental(_ c: X87Case, reducingBy piOverTwo: X87PiOverTwo) -> X87Outcome {
+        var fpu = X87Arithmetic(control: X87Control(controlWord: c.controlWord))
+        var r0 = c.a, r1 = c.b
+        func trigonometric(_ function: X87Arithmetic.TrigonometricFunction) {
+            guard let (first, second) = fpu.trigonometric(c.a, function, reducingBy: piOverTwo) else { return }
+            switch function {
+            case .sine, .cosine: r0 = first
+            case .sineCosine, .tangent: (r0, r1) = (second, first)
+            }
+        }
+        switch c.op {
+        case .sine: trigonometric(.sine)
+        case .cosine: trigonometric(.cosine)
+        case .sineCosine: trigonometric(.sineCosine)
+        case .tangent: trigonometric(.tangent)
+        case .arctangent: (r0, r1) = (fpu.partialArctangent(y: c.b, x: c.a), .indefinite)
+        case .twoToXMinusOne: r0 = fpu.twoToXMinusOne(c.a)
+        case .yLog2X: (r0, r1) = (fpu.yLog2X(y: c.b, x: c.a), .indefinite)
+        case .yLog2XPlusOne: (r0, r1) = (fpu.yLog2XPlusOne(y: c.b, x: c.a), .indefinite)
+        case .storePackedBCD:
+            let bcd = fpu.convertToPackedBCD(c.a)
+            (r0, r1) = (Extended80(signExponent: bcd.high, significand: bcd.low), Extended80(signExponent: 0, significand: 0))
+        case .loadPackedBCD:
+            (r0, r1) = (fpu.load(packedBCD: X87PackedBCD(low: c.a.significand, high: c.a.signExponent)), Extended80(signExponent: 0, significand: 0))
+        default: break
         }
         return X87Outcome(r0: r0, r1: r1, statusWord: fpu.flags.rawValue)
     }
@@ -84,6 +119,8 @@ enum X87Model {
             return exceptions | X87StatusFlags.conditionCodes.rawValue
         case .loadInt16, .loadInt32, .loadInt64, .loadBinary32, .loadBinary64:
             return exceptions
+        case .sine, .cosine, .sineCosine, .tangent:
+            return exceptions | X87StatusFlags.c1.rawValue | X87StatusFlags.c2.rawValue
         default:
             return exceptions | X87StatusFlags.c1.rawValue
         }

@@ -16,6 +16,12 @@ enum X87RunnerOp: UInt8, CaseIterable {
     case storeBinary32, storeBinary64, loadBinary32, loadBinary64
     case examine, test
     case truncateInt16, truncateInt32, truncateInt64
+    case sine, cosine, sineCosine, tangent, arctangent, twoToXMinusOne, yLog2X, yLog2XPlusOne
+    case storePackedBCD, loadPackedBCD
+
+    /// The operations whose results the SDM defines exactly; the
+    /// transcendental and packed BCD ones have their own test.
+    var isBasicArithmetic: Bool { rawValue < X87RunnerOp.sine.rawValue }
 }
 
 struct X87Case {
