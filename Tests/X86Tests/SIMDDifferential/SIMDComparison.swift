@@ -67,15 +67,24 @@ enum SIMDComparison {
         for r in 0..<16 where r != 4 && host.registers[r] != swift.registers[r] {
             out.append("\(SIMDGenerator.gprNames64[r]): host \(hex(host.registers[r], 16)), SwiftPC \(hex(swift.registers[r], 16)), before \(hex(c.registers[r], 16))")
         }
-        if (host.rflags ^ swift.rflags) & rflagsCompared != 0 {
+        // FCOMI and its kin leave ZF, PF and CF alone when they raise an unmasked
+        // #IA (SDM Vol. 2A, FCOMI/FCOMIP/FUCOMI/FUCOMIP, Table 3-22 note); AMD sets them.
+        var rflagsMask = rflagsCompared
+        let ran = host.fault == nil ? c.instructions.count
+            : c.starts.firstIndex(of: Int(truncatingIfNeeded: host.faultRIP &- SIMDHarness.codeBase)) ?? c.instructions.count
+        let flagWriters: Set<String> = SIMDGenerator.flagComparisons.union(["comiss", "ucomiss", "comisd", "ucomisd"])
+        if let k = c.instructions.prefix(ran).lastIndex(where: { flagWriters.contains($0.form.name) }),
+           c.instructions[k].raisesInvalidArithmetic, c.state.fcw & 1 == 0 {
+            let zpc: UInt32 = 0x45
+            if swift.rflags & zpc == host.rflags & zpc || swift.rflags & zpc == c.rflags & zpc { rflagsMask &= ~zpc }
+        }
+        if (host.rflags ^ swift.rflags) & rflagsMask != 0 {
             out.append("rflags: host \(hex(UInt64(host.rflags & rflagsCompared), 4)), SwiftPC \(hex(UInt64(swift.rflags & rflagsCompared), 4)), before \(hex(UInt64(c.rflags), 4)) [\(DiffFlags.describe((host.rflags ^ swift.rflags) & rflagsCompared))]")
         }
 
         guard swift.stateCaptured else { return out }
         let h = host.state, s = swift.state, before = c.state
         // The condition codes the SDM leaves undefined after the instructions that ran (X87FlagsAffected).
-        let ran = host.fault == nil ? c.instructions.count
-            : c.starts.firstIndex(of: Int(truncatingIfNeeded: host.faultRIP &- SIMDHarness.codeBase)) ?? c.instructions.count
         let codes = c.conditionCodes[min(ran, c.conditionCodes.count - 1)]
         var fswIgnored: UInt16 = codes.undefined
         if codes.c1ZeroOrKept && s.fsw & X87FlagsAffected.c1 == 0 { fswIgnored |= X87FlagsAffected.c1 }

@@ -9,6 +9,10 @@ struct SIMDInstruction {
     var rmRegister: Int?
     /// The data-buffer offset of a memory operand.
     var memoryOffset: Int?
+    /// FCOMI/FCOMIP/FUCOMI/FUCOMIP that raises #IA (a NaN or unsupported
+    /// operand; for FUCOMI an SNaN), known when no earlier instruction of the
+    /// case touched the x87 registers.
+    var raisesInvalidArithmetic = false
     /// The generator meant this instruction to raise #GP(0) with a misaligned
     /// 16-byte operand. (LDMXCSR of reserved bits may raise it too: an
     /// operand of a later instruction may overlap the value planted.)
@@ -117,7 +121,35 @@ struct SIMDGenerator {
         }
         c.starts.append(c.code.count)
         c.code += SIMDHarness.epilogue
+        markInvalidComparisons(&c)
         return c
+    }
+
+    static let flagComparisons: Set<String> = ["fcomi", "fcomip", "fucomi", "fucomip"]
+
+    /// Sets `raisesInvalidArithmetic` on the FCOMI family before which nothing
+    /// touched the x87 registers (SDM Vol. 2A, FCOMI/FCOMIP/FUCOMI/FUCOMIP, #IA).
+    func markInvalidComparisons(_ c: inout SIMDBlockCase) {
+        for k in c.instructions.indices {
+            let form = c.instructions[k].form
+            if SIMDGenerator.flagComparisons.contains(form.name), let i = c.instructions[k].rmRegister {
+                let state = c.state
+                func full(_ slot: Int) -> Bool { state.ftw >> UInt8((state.top + slot) & 7) & 1 != 0 }
+                let unordered = form.name.hasPrefix("fcomi")
+                func invalid(_ v: Float80Bits) -> Bool {
+                    if v.exponent != 0 && !v.integerBit { return true }   // unnormal, pseudo-infinity, pseudo-NaN
+                    let nan = v.exponent == 0x7FFF && v.significand << 1 != 0
+                    return nan && (unordered || v.significand >> 62 & 1 == 0)
+                }
+                c.instructions[k].raisesInvalidArithmetic = full(0) && full(i) && (invalid(state.st(0)) || invalid(state.st(i)))
+            }
+            if form.simdClass == .x87 || form.name == "fisttp" || form.name == "emms" { return }
+            if case .mm = form.reg { return }
+            switch form.rm {
+            case .mm, .mmOrMem: return
+            default: break
+            }
+        }
     }
 
     /// A random FXSAVE image: x87 registers of every class with random tags and
