@@ -216,7 +216,8 @@ extension Disassembler {
         case "g": return register(i.reg, size: 4)
         case "E": return i.registerForm ? register(i.rm, size: wide ? 8 : 4) : memory
         case "e": return i.registerForm ? register(i.rm, size: 2) : memory
-        default: return keyword + hex(i.immediate & 0xFF)
+        case "I": return keyword + hex(i.immediate & 0xFF)
+        default: return nil
         }
     }
 }
