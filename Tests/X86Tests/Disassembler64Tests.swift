@@ -21,7 +21,8 @@ import XCTest
 /// - the 64-bit value of a sign-extended imm32 (`imul rax,rax,0xffffffffffffffff`;
 ///   ndisasm `dword 0xffffffff` for IMUL only);
 /// - `(bad)` for what 64-bit mode leaves undefined (06, 27, 60, 62, 82, 9A, C4, C5,
-///   CE, D4-D6, EA: ndisasm prints `db` or, for D6, `salc`) and for later extensions.
+///   CE, D4-D6, EA: ndisasm prints `db` or, for D6, `salc`) and for later extensions
+///   (SSE4, VMX).
 final class Disassembler64Tests: XCTestCase {
     typealias Group = DisassemblerTests.Group
 
@@ -357,8 +358,9 @@ final class Disassembler64Tests: XCTestCase {
             ("0F 04", "(bad)"),
             ("0F FF", "(bad)"),
             ("0F 0F", "(bad)"),
-            ("0F 38", "(bad)"),
-            ("0F 10", "(bad)"),
+            ("0F 38 0C", "(bad)"),
+            ("0F 3A 00", "(bad)"),
+            ("0F 78", "(bad)"),
             ("0F B9", "(bad)"),
             ("0F A6", "(bad)"),
             ("48 8D C0", "(bad)"),
@@ -400,16 +402,19 @@ final class Disassembler64Tests: XCTestCase {
         XCTAssertEqual(rexes.length, 15)
     }
 
-    /// Every opcode of both maps with every ModR/M byte, bare and behind two sets
-    /// of prefixes that keep the longest form within 15 bytes: the text is never empty, and it is `(bad)` exactly for what
-    /// SDM Vol. 2 Appendix A leaves undefined or invalid in 64-bit mode.
+    /// Every opcode of the one-, two- and three-byte maps with every ModR/M byte,
+    /// bare and behind three sets of prefixes (66, F3 and F2 as mandatory
+    /// prefixes) that keep the longest form within 15 bytes: the text is never
+    /// empty, and it is `(bad)` exactly for what SDM Vol. 2 Appendix A leaves
+    /// undefined or invalid in 64-bit mode.
     func testEveryEncoding() throws {
         let bus = TestBus()
         let tail: [UInt8] = [0x25, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99]
         var count = 0
-        for prefixes: [UInt8] in [[], [0x66, 0xF3, 0x64, 0x4D], [0x67, 0xF2, 0x65, 0x42]] {
-            for index in 0..<0x200 where !OpcodeTable.map[index].hasPrefix("*") && !(0x40...0x4F).contains(index) {
-                let opcode: [UInt8] = index < 0x100 ? [UInt8(index)] : [0x0F, UInt8(index & 0xFF)]
+        let indexes = DisassemblerTests.opcodeIndexes.filter { !(0x40...0x4F).contains($0) }
+        for prefixes: [UInt8] in [[], [0x66, 0xF3, 0x64, 0x4D], [0x67, 0xF2, 0x65, 0x42], [0x66, 0x41]] {
+            for index in indexes {
+                let opcode = DisassemblerTests.opcodeBytes(index)
                 for modrm in 0...255 {
                     bus.load(prefixes + opcode + [UInt8(modrm)] + tail, at: 0x1000)
                     let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: .bits64)
@@ -423,7 +428,7 @@ final class Disassembler64Tests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(count, 3 * (0x200 - 12 - 16) * 256)
+        XCTAssertEqual(count, 4 * (0x400 - 12 - 16 - 2) * 256)
     }
 
     /// Random bytes as 64-bit code never trap the host: every decode ends with a

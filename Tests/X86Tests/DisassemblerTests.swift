@@ -10,10 +10,12 @@ import XCTest
 ///   to some immediates, `word`/`dword` to branches and far pointers);
 /// - no ndisasm address-size marker inside brackets (`[dword esp]`);
 /// - operands in table order (`xchg cx,ax`, `xchg [bx],al`), AAM/AAD's 0xa shown;
-/// - `(bad)` where ndisasm prints `db`, decodes a later extension (SSE, VMX,
+/// - `(bad)` where ndisasm prints `db`, decodes a later extension (SSE4, VMX,
 ///   `segr6`), or misses an SDM encoding (82, C0 /6, F6 /1, 0F 20 with mod != 3,
 ///   0F B7/BF and BSWAP under a 16-bit operand size, which we decode);
-/// - x87 escapes as `esc`, FWAIT on its own, `pushfd`/`a32`/`,ecx` in 32-bit code.
+/// - FWAIT on its own, `pushfd`/`a32`/`,ecx` in 32-bit code.
+/// The x87, MMX and SSE forms have their own tables: `X87DisassemblerTests`,
+/// `SSEDisassemblerTests` and `SSEDisassemblerPrefixTests`.
 final class DisassemblerTests: XCTestCase {
     struct Group {
         let name: String
@@ -381,14 +383,14 @@ final class DisassemblerTests: XCTestCase {
             ("0F 18 07", "nop word [bx]"),
         ]),
         Group("x87 escapes", .bits16, address: 0x0, [
-            ("D8 C3", "esc 0x0,st3"),
-            ("D9 E0", "esc 0xc,st0"),
-            ("DD 07", "esc 0x28,[bx]"),
-            ("DF E0", "esc 0x3c,st0"),
-            ("DB E3", "esc 0x1c,st3"),
-            ("DE 46 02", "esc 0x30,[bp+0x2]"),
+            ("D8 C3", "fadd st3"),
+            ("D9 E0", "fchs"),
+            ("DD 07", "fld qword [bx]"),
+            ("DF E0", "fnstsw ax"),
+            ("DB E3", "fninit"),
+            ("DE 46 02", "fiadd word [bp+0x2]"),
             ("9B", "wait"),
-            ("D9 2E 34 12", "esc 0xd,[0x1234]"),
+            ("D9 2E 34 12", "fldcw [0x1234]"),
         ]),
         Group("One-byte miscellany", .bits16, address: 0x0, [
             ("27", "daa"),
@@ -412,10 +414,11 @@ final class DisassemblerTests: XCTestCase {
         ]),
         Group("Undefined", .bits16, address: 0x0, [
             ("0F FF", "(bad)"),
-            ("0F 38", "(bad)"),
+            ("0F 38 0C", "(bad)"),
+            ("0F 3A 00", "(bad)"),
             ("0F 0F", "(bad)"),
             ("0F 04", "(bad)"),
-            ("0F 10", "(bad)"),
+            ("0F 78", "(bad)"),
             ("0F B9", "(bad)"),
             ("0F A6", "(bad)"),
         ]),
@@ -530,15 +533,17 @@ final class DisassemblerTests: XCTestCase {
         XCTAssertEqual(Disassembler.text(d, address: 0), "(bad)")
     }
 
-    /// Every opcode of both maps with every ModR/M byte, bare and behind 66 67 F3 26:
-    /// the text is never empty, and it is `(bad)` exactly for what SDM Vol. 2
-    /// Tables leave undefined or restrict to memory operands.
+    /// Every opcode of the one-, two- and three-byte maps with every ModR/M byte,
+    /// bare, behind each mandatory prefix and behind 66 67 F3 26: the text is never
+    /// empty, and it is `(bad)` exactly for what SDM Vol. 2 Tables leave
+    /// undefined, restrict to memory or register operands, or do not define for
+    /// the prefix.
     func testEveryEncoding() throws {
         let bus = TestBus()
         let tail: [UInt8] = [0x25, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]
-        for prefixes: [UInt8] in [[], [0x66, 0x67, 0xF3, 0x26]] {
-            for index in 0..<0x200 where !OpcodeTable.map[index].hasPrefix("*") {
-                let opcode: [UInt8] = index < 0x100 ? [UInt8(index)] : [0x0F, UInt8(index & 0xFF)]
+        for prefixes: [UInt8] in [[], [0x66], [0xF2], [0x66, 0x67, 0xF3, 0x26]] {
+            for index in Self.opcodeIndexes {
+                let opcode = Self.opcodeBytes(index)
                 for modrm in 0...255 {
                     bus.load(prefixes + opcode + [UInt8(modrm)] + tail, at: 0x1000)
                     let d = try bus.cpu.decode(base: 0x1000, ip: 0, codeSize: .bits16)
@@ -553,12 +558,29 @@ final class DisassemblerTests: XCTestCase {
         }
     }
 
+    /// The opcode indexes of all four maps but the prefixes and the escapes to
+    /// the three-byte maps (0F 38, 0F 3A).
+    static let opcodeIndexes = (0..<0x400).filter { !OpcodeTable.map[$0].hasPrefix("*") && $0 != 0x138 && $0 != 0x13A }
+
+    /// The bytes of opcode `index` (`DecodedInstruction.opcode`).
+    static func opcodeBytes(_ index: Int) -> [UInt8] {
+        switch index >> 8 {
+        case 0: return [UInt8(index)]
+        case 1: return [0x0F, UInt8(index & 0xFF)]
+        case 2: return [0x0F, 0x38, UInt8(index & 0xFF)]
+        default: return [0x0F, 0x3A, UInt8(index & 0xFF)]
+        }
+    }
+
     /// The encodings without a meaning, stated independently of the disassembler,
     /// in 64-bit code (`long`) or not.
     static func undefined(_ d: DecodedInstruction, long: Bool = false) -> Bool {
         let index = Int(d.opcode)
+        if d.prefixes & DecodedInstruction.invalid != 0 { return true }
+        if (0xD8...0xDF).contains(index) { return X87DisassemblerTests.undefinedForm(d) }
+        if let simd = SSEDisassemblerPrefixTests.undefinedForm(d) { return simd }
         let name = long && index == 0x63 ? "movsxd" : OpcodeTable.mnemonic(index: index, reg: d.regField)
-        if d.prefixes & DecodedInstruction.invalid != 0 || name.isEmpty { return true }
+        if name.isEmpty { return true }
         let memoryOnly: Bool
         switch index {
         case 0x62, 0x8D, 0xC4, 0xC5, 0x1B2, 0x1B4, 0x1B5, 0x1C7: memoryOnly = true

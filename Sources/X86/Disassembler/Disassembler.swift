@@ -1,13 +1,14 @@
 /// Intel-syntax text of decoded instructions, in the NASM dialect that `ndisasm`
 /// prints so that listings can be checked against it. Mnemonics and operands come
-/// from `OpcodeTable` (operand notation of SDM Vol. 2 Appendix A.2), memory
+/// from `OpcodeTable` (operand notation of SDM Vol. 2 Appendix A.2), for the x87
+/// escapes from `X87Mnemonics` and for MMX and SSE from `SSEMnemonics`; memory
 /// operands from the decoded addressing form (SDM Vol. 2 §2.1.5, §2.2.1).
 ///
 /// The format:
 /// - lower case; the mnemonic, a space, then operands joined by "," without spaces;
 /// - numbers in hexadecimal with a `0x` prefix and no leading zeros;
 /// - registers by operand size: `al`, `ax`, `eax`, `rax`, and with REX `spl`..`dil`,
-///   `r8b`, `r8w`, `r8d`, `r8`;
+///   `r8b`, `r8w`, `r8d`, `r8`; `st0`-`st7`, `mm0`-`mm7`, `xmm0`-`xmm15`;
 /// - memory as `[seg:base+index*scale+disp]`: the segment only when an override
 ///   prefix is present (in 64-bit mode only FS and GS count), `*1` left out, a
 ///   displacement after a register signed (`[bp-0x2]`, and `[bp+0x0]` when one is
@@ -16,7 +17,8 @@
 ///   the absolute target;
 /// - `byte`, `word`, `dword`, `qword` or `oword` before a memory operand whose size
 ///   no register operand gives away (`inc word [bx]`, `movzx ax,byte [si]`, but
-///   `add [bx+si],al`);
+///   `add [bx+si],al`); for x87, MMX and SSE operands the keyword ndisasm prints
+///   (`fld tword [bx]`, `fldenv [bx]`, `movss xmm0,dword [eax]`, `addpd xmm0,[eax]`);
 /// - sign-extended byte immediates as `byte +0x12` or `byte -0x1`, other immediates
 ///   as the operand-size value (`add rax,0xffffffffffffffff` for `48 05 FF FF FF FF`),
 ///   PUSH imm as `push word 0x1234` or `push qword 0x12345678` (the size is not
@@ -32,9 +34,13 @@
 ///   code segment's default (ndisasm marks only a size that is not the default);
 ///   LOOPs with ECX get an `ecx` operand and JCXZ becomes JECXZ (JRCXZ with RCX).
 ///   Operand-size prefixes and REX.W show in operands or in names only (`cwde`,
-///   `cdqe`, `pushad`, `movsd`, `movsq`, `iretq`, `cmpxchg16b`), except `o64 sysret`;
-/// - x87 escapes (D8-DF) as `esc`, the 6-bit ESC number and the r/m operand
-///   (`esc 0x2f,[bx]`, `esc 0x5,st3`), as the emulator has no FPU to name them for;
+///   `cdqe`, `pushad`, `movsd`, `movsq`, `iretq`, `cmpxchg16b`, `movq rax,xmm0`,
+///   `fxsave64`), except `o64 sysret` and `o16`/`o32` on FLDENV, FNSTENV, FRSTOR
+///   and FNSAVE, whose memory layout the operand size chooses;
+/// - 66, F2 and F3 before an MMX or SSE opcode as the mandatory prefix that
+///   selects the instruction (F2, else F3, else 66, as the CPU takes them):
+///   `movupd`, `movss`, `movsd` for 0F 10, never printed as `rep`; CMPPS and its
+///   kin with the predicate in the name for immediates 0-7 (`cmpltps`);
 /// - `(bad)` for undefined encodings, those invalid in 64-bit mode, and
 ///   instructions longer than 15 bytes.
 ///
@@ -47,6 +53,21 @@
 /// `[dword rel 0x1000]`), no ES/CS/SS/DS override in 64-bit code (the decoder
 /// drops them, as the processor does), MOV Sreg from the 16-bit register,
 /// `movsxd eax,ecx` for 63 without REX.W, and the immediate of AAM/AAD always shown.
+/// For x87, MMX and SSE:
+/// - `(bad)` for a mandatory prefix the opcode does not define (F2 0F 28, 66 0F 12
+///   in register form, 0F 6C, F3 0F 77), where ndisasm prints the prefix as an
+///   instruction of its own (`repne`, `o16`) or keeps it as a word (`rep emms`);
+/// - `(bad)` for what ndisasm decodes from other extensions (Cyrix EMMI `paveb`,
+///   AMD `movntss`/`extrq`, VMX, SSE4.1, XSAVE, `ud0`), and for the x87 register
+///   forms the SDM's tables leave blank, as ndisasm does;
+/// - no `o16`, `o64` or `a16` word for a prefix that changes nothing (66 before
+///   F3 0F 10, REX.W on MOVUPS, 67 on FNOP), and FWAIT on its own (`wait`, then
+///   `fninit`; ndisasm joins them as `finit`);
+/// - LFENCE, MFENCE and SFENCE for every r/m field of their ModR/M bytes (SDM
+///   Table A-6 names them by the reg field; ndisasm only r/m 0);
+/// - ndisasm's own slips are not followed: in 16-bit code it shows some memory
+///   operands as `xmm12` (`cvtss2si eax,[bx+si]`) and, after 67, x87 register
+///   forms with two operands (`fadd st0,st1`).
 public enum Disassembler {
     static let bad = "(bad)"
     static let registers8 = ["al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"]
@@ -68,14 +89,66 @@ public enum Disassembler {
         "cmpxchg8b": "cmpxchg16b",
     ]
 
+    /// A mnemonic with its rendered operands, and what decides the prefix words around it.
+    struct Instruction {
+        var name: String
+        var operands: [String]
+        /// F2, F3 and 66 choose the instruction (SSE's mandatory prefixes), so
+        /// they are not printed as `repne`/`rep` words.
+        var prefixSelectsForm = false
+        /// The operands are implicit (string instructions, XLATB), so the
+        /// address size shows as `a32`.
+        var implicitMemory = false
+        /// An operand-size word NASM puts before the name where the size
+        /// changes what the instruction does (`o64 sysret`, `o16 fnstenv`).
+        var sizeMarker: String?
+    }
+
     /// The text of `i`, which starts at offset `address` (used for branch targets
     /// and RIP-relative operands).
     public static func text(_ i: DecodedInstruction, address: UInt64) -> String {
         guard i.prefixes & (DecodedInstruction.invalid | DecodedInstruction.tooLong) == 0 else { return bad }
         let index = Int(i.opcode & 0x3FF)
+        let decoded: Instruction?
+        if (0xD8...0xDF).contains(index) {
+            decoded = x87Instruction(i, address: address)
+        } else if SSEMnemonics.covers(index) {
+            decoded = sseInstruction(i, address: address)
+        } else {
+            decoded = generalInstruction(i, index: index, address: address)
+        }
+        guard var instruction = decoded else { return bad }
+
+        var words: [String] = []
+        if i.hasSegmentOverride && !instruction.operands.contains(where: { $0.contains("[") }) {
+            words.append(segmentName(i.segment))
+        }
+        let repeats = instruction.prefixSelectsForm ? 0 : i.prefixes
+        if repeats & DecodedInstruction.repeatNZ != 0 {
+            words.append("repne")
+        } else if repeats & DecodedInstruction.repeatZ != 0 {
+            let name = instruction.name
+            // F3 90 is PAUSE (SDM Vol. 2 "PAUSE"), not a repeated NOP.
+            if name == "nop" && index == 0x90 {
+                instruction.name = "pause"
+            } else {
+                words.append(name.hasPrefix("cmps") || name.hasPrefix("scas") ? "repe" : "rep")
+            }
+        }
+        if i.prefixes & DecodedInstruction.lock != 0 { words.append("lock") }
+        if instruction.implicitMemory && i.address32 { words.append("a32") }
+        if let marker = instruction.sizeMarker { words.append(marker) }
+        words.append(instruction.name)
+        let line = words.joined(separator: " ")
+        return instruction.operands.isEmpty ? line : line + " " + instruction.operands.joined(separator: ",")
+    }
+
+    /// The instructions of `OpcodeTable`'s own notation: everything but the
+    /// x87 and SSE forms.
+    static func generalInstruction(_ i: DecodedInstruction, index: Int, address: UInt64) -> Instruction? {
         let long = is64BitCode(i)
         var name = long && index == 0x63 ? "movsxd" : OpcodeTable.mnemonic(index: index, reg: i.regField)
-        guard !name.isEmpty, !name.hasPrefix("*") else { return bad }
+        guard !name.isEmpty, !name.hasPrefix("*") else { return nil }
 
         var operands: [Operand] = []
         if index == 0x101 && i.regField == 7 && i.registerForm {
@@ -84,16 +157,12 @@ public enum Disassembler {
             switch i.rmField {
             case 0 where long: name = "swapgs"
             case 1: name = "rdtscp"
-            default: return bad
+            default: return nil
             }
-        } else if name == "esc" {
-            let number = (index & 7) << 3 | i.regField
-            operands = [Operand(text: hex(UInt64(number))),
-                        Operand(text: i.registerForm ? "st\(i.rmField)" : memory(i, address: address))]
         } else {
             var immediates = 0
             for spec in operandSpecs(i, index: index, long: long) {
-                guard let o = operand(spec, i, address: address, immediateNumber: &immediates) else { return bad }
+                guard let o = operand(spec, i, address: address, immediateNumber: &immediates) else { return nil }
                 operands.append(o)
             }
         }
@@ -115,24 +184,10 @@ public enum Disassembler {
         case "nop" where index == 0x90 && i.rm != 0: name = "xchg"
         default: break
         }
-
-        var words: [String] = []
-        if i.hasSegmentOverride && !operands.contains(where: { $0.text.contains("[") }) {
-            words.append(segmentName(i.segment))
-        }
-        if i.prefixes & DecodedInstruction.repeatNZ != 0 {
-            words.append("repne")
-        } else if i.prefixes & DecodedInstruction.repeatZ != 0 {
-            // F3 90 is PAUSE (SDM Vol. 2 "PAUSE"), not a repeated NOP.
-            if name == "nop" && index == 0x90 { name = "pause" } else { words.append(name.hasPrefix("cmps") || name.hasPrefix("scas") ? "repe" : "rep") }
-        }
-        if i.prefixes & DecodedInstruction.lock != 0 { words.append("lock") }
-        if implicitMemory && i.address32 { words.append("a32") }
+        var instruction = Instruction(name: name, operands: operands.map(\.text), implicitMemory: implicitMemory)
         // SYSRET with REX.W returns to 64-bit code; NASM spells that with a prefix word.
-        if name == "sysret" && i.operandSize == 8 { words.append("o64") }
-        words.append(name)
-        let line = words.joined(separator: " ")
-        return operands.isEmpty ? line : line + " " + operands.map(\.text).joined(separator: ",")
+        if name == "sysret" && i.operandSize == 8 { instruction.sizeMarker = "o64" }
+        return instruction
     }
 
     /// Whether `i` was decoded in 64-bit mode. The decoder records the sizes, not
