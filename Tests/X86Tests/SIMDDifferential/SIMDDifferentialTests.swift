@@ -249,7 +249,9 @@ final class SIMDDifferentialTests: XCTestCase {
     static func report(_ c: SIMDBlockCase, index: Int, seedText: String, classList: String, host: SIMDBlockOutcome, swift: SIMDBlockOutcome,
                        differences: [String]) -> String {
         let listing = c.instructions.enumerated().map { k, insn in
-            var line = "    \(k): \(insn.text)   [\(D.hexBytes(insn.bytes))]"
+            let address = SIMDHarness.codeBase + UInt64(c.starts[k])
+            let swiftText = Disassembler.text(bytes: insn.bytes, address: address, codeSize: .bits64).text
+            var line = "    \(k): \(insn.text)   [\(D.hexBytes(insn.bytes))]   SwiftPC: \(swiftText)"
             if let offset = insn.memoryOffset, let m = insn.form.rm.memory {
                 line += "   data[\(offset)...] before: " + D.hexBytes(Array(c.data[offset..<min(offset + min(m.size, 16), c.data.count)]))
             }
