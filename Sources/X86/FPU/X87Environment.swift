@@ -54,7 +54,8 @@ extension CPU {
         } else {
             x87.instructionPointer = w3
             x87.instructionSelector = UInt16(truncatingIfNeeded: w4)
-            if unit == 4 { x87.lastOpcode = UInt16(truncatingIfNeeded: w4 >> 16) & 0x7FF }
+            // The 14-byte protected-mode layout has no opcode field: FOP becomes 0.
+            x87.lastOpcode = unit == 4 ? UInt16(truncatingIfNeeded: w4 >> 16) & 0x7FF : 0
             x87.dataPointer = w5
             x87.dataSelector = UInt16(truncatingIfNeeded: w6)
         }
@@ -67,6 +68,7 @@ extension CPU {
         let address = try wideOperandAddress(i, count: size, alignment: 4, write: true)
         try writeBytes(linear: address, environmentImage(size: size))
         x87.control |= 0x3F
+        x87UpdateErrorSummary()
     }
 
     func loadEnvironment(_ i: DecodedInstruction) throws(Fault) {

@@ -60,12 +60,11 @@ extension CPU {
     func x87Arithmetic(operation: Int, other: Extended80?, loadFlags: X87StatusFlags = [], destination: Int, pops: Int) {
         let compare = operation == 2 || operation == 3
         guard !x87.isEmpty(0), let other else {
-            guard x87StackFault(overflow: false) else { return }
-            if compare {
-                x87.status |= X87State.c0 | X87State.c2 | X87State.c3
-            } else {
-                x87.setST(destination, .indefinite)
-            }
+            let masked = x87StackFault(overflow: false)
+            // A comparison reports "unordered" even with IE unmasked.
+            if compare { x87.status |= X87State.c0 | X87State.c2 | X87State.c3 }
+            guard masked else { return }
+            if !compare { x87.setST(destination, .indefinite) }
             for _ in 0..<pops { x87.pop() }
             return
         }

@@ -15,7 +15,8 @@ extension CPU {
             x87.setST(0, Extended80(signExponent: sign, significand: a.significand))
         case 0xE4:
             guard let a = x87Operand(0) else {
-                if x87StackFault(overflow: false) { x87.status |= X87State.c0 | X87State.c2 | X87State.c3 }
+                _ = x87StackFault(overflow: false)
+                x87.status |= X87State.c0 | X87State.c2 | X87State.c3
                 return
             }
             var arithmetic = x87Arithmetic

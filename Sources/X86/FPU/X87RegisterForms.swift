@@ -55,12 +55,11 @@ extension CPU {
 
     /// FLD ST(i).
     func x87LoadRegister(_ n: Int) {
-        let value = x87Operand(n)
-        if x87PushOverflows() { return }
-        guard let value else {
+        guard let value = x87Operand(n) else {
             if x87StackFault(overflow: false) { x87.push(.indefinite) }
             return
         }
+        if x87PushOverflows() { return }
         x87Report([])
         x87.push(value)
     }
@@ -94,8 +93,9 @@ extension CPU {
     /// FUCOM/FUCOMP/FUCOMPP.
     func x87CompareUnordered(_ n: Int, pops: Int) {
         guard let a = x87Operand(0), let b = x87Operand(n) else {
-            guard x87StackFault(overflow: false) else { return }
+            let masked = x87StackFault(overflow: false)
             x87.status |= X87State.c0 | X87State.c2 | X87State.c3
+            guard masked else { return }
             for _ in 0..<pops { x87.pop() }
             return
         }
@@ -109,15 +109,17 @@ extension CPU {
     /// sets all three), OF, SF and AF cleared (SDM Vol. 2 FCOMI).
     func x87CompareToFlags(_ n: Int, ordered: Bool, pop: Bool) {
         let unordered = LazyFlags.zf | LazyFlags.pf | LazyFlags.cf
+        // EFLAGS get the result even when an unmasked exception keeps the pop
+        // from happening (the unordered result for a stack fault).
         guard let a = x87Operand(0), let b = x87Operand(n) else {
-            guard x87StackFault(overflow: false) else { return }
+            let masked = x87StackFault(overflow: false)
             flags.setStatus(LazyFlags.status, unordered)
-            if pop { x87.pop() }
+            if masked && pop { x87.pop() }
             return
         }
         var arithmetic = x87Arithmetic
         let result = arithmetic.compare(a, b, ordered: ordered)
-        guard x87Report(arithmetic.flags.subtracting(.conditionCodes), conditionCodes: X87State.c1) else { return }
+        let completes = x87Report(arithmetic.flags.subtracting(.conditionCodes), conditionCodes: X87State.c1)
         let bits: UInt32
         switch result {
         case .greater: bits = 0
@@ -126,7 +128,7 @@ extension CPU {
         case .unordered: bits = unordered
         }
         flags.setStatus(LazyFlags.status, bits)
-        if pop { x87.pop() }
+        if completes && pop { x87.pop() }
     }
 
     /// FCMOVcc (DA: B, E, BE, U; DB: their negations).
@@ -134,8 +136,8 @@ extension CPU {
         let codes = [2, 4, 6, 10]
         let move = flags.condition(codes[condition & 3] | (escape == 3 ? 1 : 0))
         guard let a = x87Operand(0), let b = x87Operand(n) else {
-            guard x87StackFault(overflow: false) else { return }
-            if move { x87.setST(0, .indefinite) }
+            // The masked response writes the indefinite whatever the condition.
+            if x87StackFault(overflow: false) { x87.setST(0, .indefinite) }
             return
         }
         x87Report([])

@@ -37,14 +37,21 @@ extension CPU {
     }
 
     /// ST(0) ← f(ST(0), ST(1)).
+    /// FPREM and FPREM1 clear C2 on a stack fault and, when no reduction
+    /// happens (a NaN or invalid operand, an unmasked DE), keep C0 and C3, as
+    /// processors do (the SDM leaves them open).
     func x87Binary(conditionCodes: UInt16, _ f: (inout X87Arithmetic, Extended80, Extended80) -> Extended80) {
         guard let x = x87Operand(0), let y = x87Operand(1) else {
-            if x87StackFault(overflow: false) { x87.setST(0, .indefinite) }
+            let masked = x87StackFault(overflow: false)
+            x87.status &= ~(conditionCodes & X87State.c2)
+            if masked { x87.setST(0, .indefinite) }
             return
         }
         var a = x87Arithmetic
         let r = f(&a, x, y)
-        if x87Report(a.flags, conditionCodes: conditionCodes) { x87.setST(0, r) }
+        let reduced = !(x.isNaN || y.isNaN || a.flags.contains(.invalid) || (a.flags.contains(.denormal) && x87.control & 2 == 0))
+        let codes = reduced ? conditionCodes : conditionCodes & (X87State.c1 | X87State.c2)
+        if x87Report(a.flags, conditionCodes: codes) { x87.setST(0, r) }
     }
 
     /// ST(1) ← f(ST(0), ST(1)), then pop.
@@ -67,7 +74,9 @@ extension CPU {
     func x87Pushing(_ f: (inout X87Arithmetic, Extended80) -> (Extended80, Extended80)?) {
         guard let x = x87Operand(0), x87.isEmpty(7) else {
             let overflow = !x87.isEmpty(0)
-            guard x87StackFault(overflow: overflow) else { return }
+            let masked = x87StackFault(overflow: overflow)
+            x87.status &= ~X87State.c2
+            guard masked else { return }
             x87.setST(0, .indefinite)
             x87.push(.indefinite)
             return

@@ -14,7 +14,9 @@ extension CPU {
     /// ST(0) ← f(ST(0)), or C2 set and ST(0) kept when f gives nil.
     func x87TrigonometricUnary(_ f: (inout X87Arithmetic, Extended80) -> Extended80?) {
         guard let x = x87Operand(0) else {
-            if x87StackFault(overflow: false) { x87.setST(0, .indefinite) }
+            let masked = x87StackFault(overflow: false)
+            x87.status &= ~X87State.c2
+            if masked { x87.setST(0, .indefinite) }
             return
         }
         var a = x87Arithmetic

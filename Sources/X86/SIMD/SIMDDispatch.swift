@@ -26,8 +26,10 @@ extension CPU {
         case 0x177:
             guard prefix == .none else { throw Fault.ud }
             try checkMMXAvailable()
-            // EMMS: every register empty (§9.6.3).
+            // EMMS: every register empty (§9.6.3), and TOP = 0 as for every
+            // MMX instruction (Vol. 3 §12.2, Table 12-2).
             x87.validTags = 0
+            x87.top = 0
         case 0x12A, 0x12C, 0x12D, 0x12E, 0x12F, 0x151...0x153, 0x158...0x15F, 0x17C, 0x17D, 0x1C2, 0x1D0, 0x1E6:
             try checkSSEAvailable()
             try executeSSEFloat(i, prefix: prefix)

@@ -2,8 +2,8 @@
 /// CVTSI2SS/CVTSI2SD, 0F 2C and 2D CVT(T)PS2PI/CVT(T)PD2PI/CVT(T)SS2SI/
 /// CVT(T)SD2SI, 0F 5A CVTPS2PD/CVTPD2PS/CVTSS2SD/CVTSD2SS, 0F 5B CVTDQ2PS/
 /// CVTPS2DQ/CVTTPS2DQ and 0F E6 CVTTPD2DQ/CVTDQ2PD/CVTPD2DQ. Forms with an
-/// MMX operand make the x87-to-MMX transition first, except CVTPI2PD with a
-/// memory source, which touches no MMX state (SDM Vol. 2 CVTPI2PD).
+/// MMX register operand make the x87-to-MMX transition; CVTPI2PS and
+/// CVTPI2PD with a memory source touch no MMX state (SDM Vol. 2 CVTPI2PS, CVTPI2PD).
 extension CPU {
     /// 0F 2A: CVTPI2PS xmm, mm/m64 (the high quadword kept), CVTPI2PD xmm,
     /// mm/m64, CVTSI2SS xmm, r/m32 or r/m64 (REX.W), CVTSI2SD xmm, r/m32 or r/m64.
@@ -12,7 +12,7 @@ extension CPU {
         var d = xmmRegister(i.reg)
         switch prefix {
         case .none:
-            try enterMMXFromSSE()
+            if i.registerForm { try enterMMXFromSSE() }
             let s = try readMMXSource(i)
             d.setDword(0, status.convertToBinary32(integer: Int64(Int32(truncatingIfNeeded: s))))
             d.setDword(1, status.convertToBinary32(integer: Int64(Int32(truncatingIfNeeded: s >> 32))))
@@ -42,14 +42,16 @@ extension CPU {
         var status = SSEStatus(mxcsr: mxcsr)
         switch prefix {
         case .none, .operandSize:
-            try enterMMXFromSSE()
+            // The source is read first: a misaligned one faults before the MMX transition.
             let low: Int32, high: Int32
             if prefix == .none {
                 let s = try readXMMSource64(i)
+                try enterMMXFromSSE()
                 low = status.convertToInt32(UInt32(truncatingIfNeeded: s), truncating: truncating)
                 high = status.convertToInt32(UInt32(truncatingIfNeeded: s >> 32), truncating: truncating)
             } else {
                 let s = try readXMMSource(i)
+                try enterMMXFromSSE()
                 low = status.convertToInt32(s.low, truncating: truncating)
                 high = status.convertToInt32(s.high, truncating: truncating)
             }
