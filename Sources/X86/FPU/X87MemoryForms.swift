@@ -23,10 +23,11 @@ extension CPU {
             if escape == 0 || escape == 4, let nan = CPU.signalingNaN(bits, size: size) { other = nan }
             var loadFlags = a.flags
             if let st0 = x87Operand(0) {
-                // DE loses to IE and to a NaN operand (§4.9.2); unmasked, it
+                // DE loses to IE, ZE and a NaN operand (§4.9.2); unmasked, it
                 // stops an arithmetic instruction before anything is computed
                 // (§8.5.2), while a comparison still sets the condition codes.
-                if st0.isNaN || st0.isUnsupported || other.isNaN { loadFlags.remove(.denormal) }
+                // FDIVR of a denormal by a zero ST(0) raises ZE instead.
+                if st0.isNaN || st0.isUnsupported || other.isNaN || (reg == 7 && st0.isZero) { loadFlags.remove(.denormal) }
                 if loadFlags.contains(.denormal) && x87.control & 2 == 0 && reg != 2 && reg != 3 {
                     x87Report(loadFlags)
                     return

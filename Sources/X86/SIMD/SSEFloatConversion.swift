@@ -42,16 +42,18 @@ extension CPU {
         var status = SSEStatus(mxcsr: mxcsr)
         switch prefix {
         case .none, .operandSize:
-            // The source is read first: a misaligned one faults before the MMX transition.
+            // A pending x87 exception comes first, then the source: a
+            // misaligned one faults before the MMX transition.
+            try checkPendingNumericError()
             let low: Int32, high: Int32
             if prefix == .none {
                 let s = try readXMMSource64(i)
-                try enterMMXFromSSE()
+                x87.enterMMXMode()
                 low = status.convertToInt32(UInt32(truncatingIfNeeded: s), truncating: truncating)
                 high = status.convertToInt32(UInt32(truncatingIfNeeded: s >> 32), truncating: truncating)
             } else {
                 let s = try readXMMSource(i)
-                try enterMMXFromSSE()
+                x87.enterMMXMode()
                 low = status.convertToInt32(s.low, truncating: truncating)
                 high = status.convertToInt32(s.high, truncating: truncating)
             }
