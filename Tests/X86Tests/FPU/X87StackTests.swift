@@ -69,7 +69,7 @@ final class X87StackTests: XCTestCase {
             XCTAssertEqual(r.cpu.eflags & 0x8D5, 0x40, "\(n): FUCOMIP flags")
             XCTAssertEqual(r.cpu.x87.top, 6, n)
         },
-        Case(name: "FCMOVB moves when CF = 1, FCMOVNB does not", code: fninit + fld1 + fldpi + [0xF9, 0xDA, 0xC1, 0xDB, 0xC2], steps: 6) { r, n in
+        Case(name: "FCMOVB moves when CF = 1, FCMOVNB does not", code: fninit + fld1 + fldpi + [0xF9, 0xDA, 0xC1, 0xDB, 0xC1], steps: 6) { r, n in
             XCTAssertEqual(r.cpu.x87.st(0), one, n)
         },
         Case(name: "FXCH, FCHS, FABS", code: fninit + fld1 + fldpi + [0xD9, 0xC9, 0xD9, 0xE0, 0xD9, 0xC9, 0xD9, 0xE0, 0xD9, 0xE1], steps: 8) { r, n in

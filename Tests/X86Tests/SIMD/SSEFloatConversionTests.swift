@@ -84,7 +84,7 @@ final class SSEFloatConversionTests: XCTestCase {
         let rows: [Row] = [
             Row(name: "cvtpi2ps xmm0, mm1", code: [0x0F, 0x2A, 0xC1], transition: true,
                 xmm0: XMMBits(low: UInt64(S.one32) | UInt64(0xC000_0000) << 32, high: S.junk.high)),
-            Row(name: "cvtpi2ps xmm0, [rbx]", code: [0x0F, 0x2A, 0x03], transition: true,
+            Row(name: "cvtpi2ps xmm0, [rbx]", code: [0x0F, 0x2A, 0x03], transition: false,
                 xmm0: XMMBits(low: UInt64(S.one32) | UInt64(0xC000_0000) << 32, high: S.junk.high)),
             Row(name: "cvtpi2pd xmm0, mm1", code: [0x66, 0x0F, 0x2A, 0xC1], transition: true,
                 xmm0: XMMBits(low: S.one64, high: 0xC000_0000_0000_0000)),
