@@ -8,10 +8,9 @@ import Glibc
 #endif
 
 final class SIMDBlockRunner {
-    let process: Process
-    private let toRunner: Int32
-    private let fromRunner: Int32
-    private let pipes: (Pipe, Pipe)
+    let helper: CompiledHelper
+    var toRunner: Int32 { helper.toRunner }
+    var fromRunner: Int32 { helper.fromRunner }
     /// CPUID vendor string of the host, e.g. "AuthenticAMD".
     let vendor: String
     /// Features from the hello: bit 0 XSaveErPtr, bit 1 SSE3, bit 2 SSSE3.
@@ -20,66 +19,12 @@ final class SIMDBlockRunner {
     static let responseSize = 1 + 4 + 4 + 8 + 16 * 8 + 4 + 512 + SIMDHarness.dataSize
 
     init() throws {
-        #if !(arch(x86_64) && os(Linux))
-        throw XCTSkip("the SIMD runner needs an x86-64 Linux host")
-        #else
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no C compiler (cc) on PATH")
-        }
-        // #filePath: Tests/X86Tests/SIMDDifferential/SIMDBlockRunner.swift -> Tests/NativeRunner/simd_runner.c
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("NativeRunner/simd_runner.c")
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftpc-simd-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        // The running process keeps its executable; nothing is left in the temporary directory.
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let exe = dir.appendingPathComponent("simd_runner")
-        let compiler = Process()
-        compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path, source.path]
-        let errors = Pipe()
-        compiler.standardError = errors
-        compiler.standardOutput = errors
-        try compiler.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else {
-            throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
-        }
-        signal(SIGPIPE, SIG_IGN)   // a dead runner must fail the test, not kill it
-        process = Process()
-        process.executableURL = exe
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        try process.run()
-        pipes = (stdinPipe, stdoutPipe)
-        toRunner = stdinPipe.fileHandleForWriting.fileDescriptor
-        fromRunner = stdoutPipe.fileHandleForReading.fileDescriptor
-        var hello = [UInt8](repeating: 0, count: 24)
-        try NativeRunner.readExact(fromRunner, &hello)
-        guard Array(hello[0..<4]) == Array("SPCS".utf8), NativeRunner.u32(hello, 4) == 1 else {
-            throw NativeRunnerError.protocolError("bad hello \(hello)")
-        }
-        features = NativeRunner.u32(hello, 8)
-        vendor = String(decoding: hello[12..<24].filter { $0 != 0 }, as: UTF8.self)
-        #endif
+        helper = try CompiledHelper(source: "simd_runner.c", magic: "SPCS", helloSize: 24)
+        features = NativeRunner.u32(helper.hello, 8)
+        vendor = String(decoding: helper.hello[12..<24].filter { $0 != 0 }, as: UTF8.self)
     }
 
-    deinit { close() }
-
-    private var closed = false
-    func close() {
-        guard !closed else { return }
-        closed = true
-        var zero = [UInt8](repeating: 0, count: 4)
-        _ = try? NativeRunner.writeAll(toRunner, &zero)
-        try? pipes.0.fileHandleForWriting.close()
-        process.waitUntilExit()
-    }
+    func close() { helper.close() }
 
     /// Runs a batch of cases; returns the host's outcome of each.
     func run(_ cases: [SIMDBlockCase]) throws -> [SIMDBlockOutcome] {

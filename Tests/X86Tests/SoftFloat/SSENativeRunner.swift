@@ -65,62 +65,12 @@ struct SSEOutcome: Equatable {
 }
 
 final class SSENativeRunner {
-    let process: Process
-    private let toRunner: FileHandle
-    private let fromRunner: Int32
-    private let pipes: (Pipe, Pipe)
+    let helper: CompiledHelper
+    var toRunner: Int32 { helper.toRunner }
+    var fromRunner: Int32 { helper.fromRunner }
 
     init() throws {
-        #if !(arch(x86_64) && os(Linux))
-        throw XCTSkip("the SSE runner needs an x86-64 Linux host")
-        #else
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no C compiler (cc) on PATH")
-        }
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("NativeRunner/sse_runner.c")
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftpc-sse-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let exe = dir.appendingPathComponent("sse_runner")
-        let compiler = Process()
-        compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path, source.path]
-        let errors = Pipe()
-        compiler.standardError = errors
-        compiler.standardOutput = errors
-        try compiler.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else {
-            throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
-        }
-        signal(SIGPIPE, SIG_IGN)
-        process = Process()
-        process.executableURL = exe
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        try process.run()
-        pipes = (stdinPipe, stdoutPipe)
-        toRunner = stdinPipe.fileHandleForWriting
-        fromRunner = stdoutPipe.fileHandleForReading.fileDescriptor
-        var hello = [UInt8](repeating: 0, count: 8)
-        try NativeRunner.readExact(fromRunner, &hello)
-        guard hello == Array("SPCS".utf8) + [1, 0, 0, 0] else {
-            throw NativeRunnerError.protocolError("bad hello \(hello)")
-        }
-        #endif
-    }
-
-    deinit {
-        var zero = [UInt8](repeating: 0, count: 4)
-        _ = try? NativeRunner.writeAll(toRunner.fileDescriptor, &zero)
-        try? toRunner.close()
-        process.waitUntilExit()
+        helper = try CompiledHelper(source: "sse_runner.c", magic: "SPCS")
     }
 
     private static func put<T: FixedWidthInteger>(_ v: T, _ out: inout [UInt8]) {
@@ -156,7 +106,7 @@ final class SSENativeRunner {
             SSENativeRunner.put(c.mxcsr, &out)
             for v in [c.a.low, c.a.high, c.b.low, c.b.high] { SSENativeRunner.put(v, &out) }
         }
-        try NativeRunner.writeAll(toRunner.fileDescriptor, &out)
+        try NativeRunner.writeAll(toRunner, &out)
         var response = [UInt8](repeating: 0, count: cases.count * 32)
         try NativeRunner.readExact(fromRunner, &response)
         return (0..<cases.count).map { i in

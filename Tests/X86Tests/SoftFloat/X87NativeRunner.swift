@@ -41,62 +41,12 @@ struct X87Outcome: Equatable {
 }
 
 final class X87NativeRunner {
-    let process: Process
-    private let toRunner: FileHandle
-    private let fromRunner: Int32
-    private let pipes: (Pipe, Pipe)
+    let helper: CompiledHelper
+    var toRunner: Int32 { helper.toRunner }
+    var fromRunner: Int32 { helper.fromRunner }
 
     init() throws {
-        #if !(arch(x86_64) && os(Linux))
-        throw XCTSkip("the x87 runner needs an x86-64 Linux host")
-        #else
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no C compiler (cc) on PATH")
-        }
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("NativeRunner/x87_runner.c")
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftpc-x87-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let exe = dir.appendingPathComponent("x87_runner")
-        let compiler = Process()
-        compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path, source.path]
-        let errors = Pipe()
-        compiler.standardError = errors
-        compiler.standardOutput = errors
-        try compiler.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else {
-            throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
-        }
-        signal(SIGPIPE, SIG_IGN)
-        process = Process()
-        process.executableURL = exe
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        try process.run()
-        pipes = (stdinPipe, stdoutPipe)
-        toRunner = stdinPipe.fileHandleForWriting
-        fromRunner = stdoutPipe.fileHandleForReading.fileDescriptor
-        var hello = [UInt8](repeating: 0, count: 8)
-        try NativeRunner.readExact(fromRunner, &hello)
-        guard hello == Array("SPCX".utf8) + [1, 0, 0, 0] else {
-            throw NativeRunnerError.protocolError("bad hello \(hello)")
-        }
-        #endif
-    }
-
-    deinit {
-        var zero = [UInt8](repeating: 0, count: 4)
-        _ = try? NativeRunner.writeAll(toRunner.fileDescriptor, &zero)
-        try? toRunner.close()
-        process.waitUntilExit()
+        helper = try CompiledHelper(source: "x87_runner.c", magic: "SPCX")
     }
 
     static func put(_ x: Extended80, _ out: inout [UInt8]) {
@@ -137,7 +87,7 @@ final class X87NativeRunner {
             X87NativeRunner.put(c.a, &out)
             X87NativeRunner.put(c.b, &out)
         }
-        try NativeRunner.writeAll(toRunner.fileDescriptor, &out)
+        try NativeRunner.writeAll(toRunner, &out)
         var response = [UInt8](repeating: 0, count: cases.count * 22)
         try NativeRunner.readExact(fromRunner, &response)
         return (0..<cases.count).map { i in
