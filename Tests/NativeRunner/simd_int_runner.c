@@ -89,24 +89,7 @@ static void on_fault(int sig, siginfo_t *info, void *context) {
     siglongjmp(recover, 1);
 }
 
-static int read_exact(void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(0, (char *)p + done, n - done);
-        if (r <= 0) return -1;
-        done += (size_t)r;
-    }
-    return 0;
-}
-
-static void write_all(const void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = write(1, (const char *)p + done, n - done);
-        if (r <= 0) _exit(1);
-        done += (size_t)r;
-    }
-}
+#include "runner_io.h"
 
 static uint64_t get_gpr(const uint8_t *state, int r) {
     uint64_t v;

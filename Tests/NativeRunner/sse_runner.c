@@ -46,24 +46,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-static int read_exact(void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(0, (char *)p + done, n - done);
-        if (r <= 0) return -1;
-        done += (size_t)r;
-    }
-    return 0;
-}
-
-static void write_all(const void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = write(1, (const char *)p + done, n - done);
-        if (r <= 0) _exit(1);
-        done += (size_t)r;
-    }
-}
+#include "runner_io.h"
 
 /* Where the SIGFPE handler resumes: the label after the instruction. */
 static volatile uint64_t resume_at;

@@ -44,24 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int read_exact(void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = read(0, (char *)p + done, n - done);
-        if (r <= 0) return -1;
-        done += (size_t)r;
-    }
-    return 0;
-}
-
-static void write_all(const void *p, size_t n) {
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = write(1, (const char *)p + done, n - done);
-        if (r <= 0) _exit(1);
-        done += (size_t)r;
-    }
-}
+#include "runner_io.h"
 
 #define PRE "fninit\n fldcw %[cw]\n fldt %[b]\n fldt %[a]\n fnclex\n"
 #define BINOP(bytes) \
