@@ -4,7 +4,8 @@
 extension CPU {
     /// CR0 bits this CPU implements: PE MP EM TS ET NE WP AM NW CD PG.
     static let cr0Writable: UInt32 = 0xE005_003F
-    /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), DE, PSE, PAE, PGE.
+    /// CR4 bits this CPU implements: VME, PVI, TSD (time-stamp disable), DE, PSE, PAE, PGE,
+    /// OSFXSR and OSXMMEXCPT.
     static let cr4Writable: UInt32 = 0x0000_06BF
     /// MAXPHYADDR: physical addresses have 36 bits (CPUID leaf 80000008H).
     static let physicalAddressBits: UInt64 = 36

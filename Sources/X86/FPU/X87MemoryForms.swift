@@ -119,8 +119,8 @@ extension CPU {
         flags.rawValue & 0x1F & ~x87.control == 0
     }
 
-    /// The masked response to storing an empty ST(0): the indefinite of the
-    /// destination format. Nil when IE is unmasked.
+    /// Storing an empty ST(0): true when IE is masked, and the caller stores
+    /// the indefinite of the destination format.
     func x87StoreUnderflow() -> Bool { x87StackFault(overflow: false) }
 
     /// FST/FSTP m32fp/m64fp.
