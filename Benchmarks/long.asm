@@ -34,55 +34,11 @@ LAST    equ 0x300000            ; the RAM variable of mixsub
 EXPECT  equ 0xa8415828adc70bbd
 ; A RIP-relative operand at a RAM address: the ROM runs at 0xF0000.
 %define RAM(address) ($$ + (address) - 0xF0000)
+%include "longmode.inc"
 
 times 0xE000 - ($-$$) db 0xFF
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov ss, ax
-    mov sp, 0x7000
-    o32 lgdt [cs:gdt_ptr]
-    mov eax, cr0
-    or al, 1
-    mov cr0, eax
-    jmp dword 0x08:(0xF0000 + pm)
-bits 32
-pm:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov esp, 0x7000
-    mov eax, 0x80000000             ; CPUID.80000001H:EDX.LM[bit 29]
-    cpuid
-    cmp eax, 0x80000001
-    jb .nolm
-    mov eax, 0x80000001
-    cpuid
-    bt edx, 29
-    jc .paging
-.nolm:
-    mov esi, 0xF0000 + msg_nolm
-.print:
-    lodsb
-    test al, al
-    jz .fail
-    out 0xE9, al
-    jmp .print
-.fail:
-    mov al, 1
-    out 0xF4, al
-    hlt
-.paging:
-    mov edi, PML4                   ; clear the paging structures
-    xor eax, eax
-    mov ecx, (PT + 0x4000 - PML4) / 4
-    rep stosd
-    mov dword [PML4], PDPT + 3
-    mov dword [PDPT], PD + 3
-    mov dword [PD + 0], 0x000083    ; 0-2 MiB, 2 MiB page
-    mov dword [PD + 8], 0x200083    ; 2-4 MiB, 2 MiB page
+    LONGMODE_PROTECTED PT + 0x4000
     mov edi, PD + 16                ; 4-12 MiB: 4 KiB pages
     mov eax, PT + 3
     mov ecx, 4
@@ -99,20 +55,7 @@ pm:
     add eax, 0x1000
     add edi, 8
     loop .pte
-    mov eax, cr4
-    or eax, 0x20                    ; PAE
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, 0xC0000080             ; EFER.LME
-    rdmsr
-    or eax, 0x100
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80000000
-    mov cr0, eax
-    jmp 0x18:(0xF0000 + lm)
-bits 64
+    LONGMODE_ENTER lm
 lm:
     mov ax, 0x10
     mov ds, ax
@@ -270,17 +213,4 @@ msg_ok:   db " correct", 10, 0
 msg_bad:  db " WRONG", 10, 0
 msg_nolm: db "long: no long mode in CPUID", 10, 0
 
-align 8
-gdt:
-    dq 0
-    dq 0x00CF9A000000FFFF       ; 0x08: 32-bit code
-    dq 0x00CF92000000FFFF       ; 0x10: data
-    dq 0x00AF9A000000FFFF       ; 0x18: 64-bit code
-gdt_ptr:
-    dw 31
-    dd 0xF0000 + gdt
-
-times 0xFFF0 - ($-$$) db 0xFF
-bits 16
-    jmp 0xF000:start
-times 0x10000 - ($-$$) db 0xFF
+LONGMODE_GDT

@@ -36,6 +36,9 @@ let workloads = [
     Workload(name: "long mode: 64-bit integer loops over 2048 4 KiB pages under 4-level paging", file: "long.bin",
              resultLine: "long: checksum a8415828adc70bbd correct", pagedLoads: 5_000 * 2048,
              qemuSystem: "qemu-system-x86_64", qemuOptions: ["-cpu", "qemu64"]),
+    Workload(name: "float: x87 polynomial and series, SSE2/SSE power iterations and a packed-integer hash in 64-bit mode",
+             file: "float.bin", resultLine: "float: checksum 778a5aec1b3d7625 correct", pagedLoads: 0,
+             qemuSystem: "qemu-system-x86_64", qemuOptions: ["-cpu", "qemu64"]),
 ]
 
 /// Keeps what the guest writes to the debug console.
@@ -93,8 +96,8 @@ func executable(_ name: String) -> String? {
 /// appears on its port 0xE9 console, and is then stopped (or after two
 /// minutes, since a triple fault makes it reset and start again). Debian's
 /// build has the internal debugger, which waits for a "c" (continue) on stdin
-/// first. Its default CPU (bx_generic) has long mode; a build without it makes
-/// long.bin print that CPUID has no long mode.
+/// first. Its default CPU (bx_generic) has long mode and SSE2; a build without
+/// them makes long.bin and float.bin print what CPUID lacks.
 func runBochs(_ path: String, workload: Workload) -> Outcome {
     guard let bochs = executable("bochs") else { return .unavailable }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftpc-bench-\(getpid())")

@@ -36,9 +36,10 @@ bash TestImages/run-qemu-board.sh
 
 echo "== benchmark ROMs: up to date, and correct under QEMU"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for rom in sieve:i386:"1028 primes" paging:i386:"sweep sum correct" long:x86_64:"checksum a8415828adc70bbd correct"; do
+for rom in sieve:i386:"1028 primes" paging:i386:"sweep sum correct" long:x86_64:"checksum a8415828adc70bbd correct" \
+  float:x86_64:"checksum 778a5aec1b3d7625 correct"; do
   name=${rom%%:*}; rest=${rom#*:}; system=${rest%%:*}; expect=${rest#*:}
-  nasm -f bin -o "$tmp/$name.bin" "Benchmarks/$name.asm"
+  nasm -f bin -I Benchmarks/ -o "$tmp/$name.bin" "Benchmarks/$name.asm"
   cmp -s "$tmp/$name.bin" "Benchmarks/$name.bin" || { echo "Benchmarks/$name.bin is stale: run Benchmarks/build.sh"; exit 1; }
   set +e
   timeout 120 "qemu-system-$system" -accel tcg -bios "Benchmarks/$name.bin" -display none -serial none -monitor none \
