@@ -68,8 +68,6 @@ extension CPU {
             let offset = (get64(Reg.ebx) &+ UInt64(get8(Reg.eax))) & i.addressMask
             set8(Reg.eax, UInt8(truncatingIfNeeded: try readMemory(segment: Int(i.segment), offset: offset, size: 1)))
         case .doubleShift: try doubleShift(i)
-        case .escape: try executeX87(i)
-        case .simd: try executeSIMD(i)
         case .inputOutput: try inputOutput(i)
         case .cacheControl: try requirePrivilegeLevel0()
         case .halt:

@@ -152,6 +152,8 @@ extension CPU {
                     guard i.regField >= 4 else { throw Fault.ud }
                     try bitTest(i, op: i.regField, offsetFromRegister: false)
                 case .moveExtend: try moveExtend(i)
+                case .escape: try executeX87(i)
+                case .simd: try executeSIMD(i)
                 default: try executeUncommon(i, size: size)
                 }
             } catch {

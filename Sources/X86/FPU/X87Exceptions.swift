@@ -77,7 +77,7 @@ extension CPU {
     }
 
     /// The arithmetic core set up with the current control word.
-    @inline(__always) var x87Arithmetic: X87Arithmetic { X87Arithmetic(control: X87Control(controlWord: x87.control)) }
+    @inline(__always) var x87Arithmetic: X87Arithmetic { X87Arithmetic(control: x87.decodedControl) }
 }
 
 extension Fault {

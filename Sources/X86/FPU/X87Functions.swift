@@ -58,7 +58,7 @@ extension CPU {
         case 5: (signExponent, significand, roundsUpNearest) = (0x3FFE, 0xB172_17F7_D1CF_79AB, true)
         default: return .zero(sign: false)
         }
-        let rounding = X87Control(controlWord: x87.control).rounding
+        let rounding = x87.decodedControl.rounding
         let up = rounding == .up || (rounding == .nearestEven && roundsUpNearest)
         return Extended80(signExponent: signExponent, significand: up ? significand &+ 1 : significand)
     }

@@ -8,7 +8,7 @@ extension CPU {
         switch escape {
         case 0, 2, 4, 6:
             // D8 m32fp, DA m32int, DC m64fp, DE m16int.
-            let size = [4, 4, 8, 2][escape >> 1]
+            let size = escape == 4 ? 8 : escape == 6 ? 2 : 4
             let bits = try readLinear(try operandAddress(i, size: size), size: size)
             var a = x87Arithmetic
             var other: Extended80

@@ -133,8 +133,9 @@ extension CPU {
 
     /// FCMOVcc (DA: B, E, BE, U; DB: their negations).
     func x87ConditionalMove(escape: Int, condition: Int, _ n: Int) {
-        let codes = [2, 4, 6, 10]
-        let move = flags.condition(codes[condition & 3] | (escape == 3 ? 1 : 0))
+        // B, E, BE and U are Jcc conditions 2, 4, 6 and 10 (P).
+        let code = condition & 3 == 3 ? 10 : 2 &+ 2 &* (condition & 3)
+        let move = flags.condition(code | (escape == 3 ? 1 : 0))
         guard let a = x87Operand(0), let b = x87Operand(n) else {
             // The masked response writes the indefinite whatever the condition.
             if x87StackFault(overflow: false) { x87.setST(0, .indefinite) }

@@ -12,7 +12,11 @@ public struct X87State: Sendable {
     /// R0-R7 by physical number; ST(i) is register (TOP + i) mod 8. Held
     /// inline, so that an MMX or x87 register access costs no copy-on-write check.
     public var registers = InlineArray<8, Extended80>(repeating: .zero(sign: false))
-    public var control: UInt16 = 0x0040
+    public var control: UInt16 = 0x0040 {
+        didSet { decodedControl = X87Control(controlWord: control) }
+    }
+    /// `control` as the arithmetic core takes it, decoded once per change.
+    public private(set) var decodedControl = X87Control(controlWord: 0x0040)
     /// The status word including TOP (bits 13:11).
     public var status: UInt16 = 0
     /// Bit i set: physical register i is not empty.
