@@ -51,8 +51,8 @@ final class X87DisassemblerTests: XCTestCase {
             ("D9 CC", "fxch st4"), ("D9 CD", "fxch st5"), ("D9 CE", "fxch st6"), ("D9 CF", "fxch st7"),
             ("D9 D0", "fnop"), ("D9 D1", "(bad)"), ("D9 D2", "(bad)"), ("D9 D3", "(bad)"),
             ("D9 D4", "(bad)"), ("D9 D5", "(bad)"), ("D9 D6", "(bad)"), ("D9 D7", "(bad)"),
-            ("D9 D8", "(bad)"), ("D9 D9", "(bad)"), ("D9 DA", "(bad)"), ("D9 DB", "(bad)"),
-            ("D9 DC", "(bad)"), ("D9 DD", "(bad)"), ("D9 DE", "(bad)"), ("D9 DF", "(bad)"),
+            ("D9 D8", "fstp st0"), ("D9 D9", "fstp st1"), ("D9 DA", "fstp st2"), ("D9 DB", "fstp st3"),
+            ("D9 DC", "fstp st4"), ("D9 DD", "fstp st5"), ("D9 DE", "fstp st6"), ("D9 DF", "fstp st7"),
             ("D9 E0", "fchs"), ("D9 E1", "fabs"), ("D9 E2", "(bad)"), ("D9 E3", "(bad)"),
             ("D9 E4", "ftst"), ("D9 E5", "fxam"), ("D9 E6", "(bad)"), ("D9 E7", "(bad)"),
             ("D9 E8", "fld1"), ("D9 E9", "fldl2t"), ("D9 EA", "fldl2e"), ("D9 EB", "fldpi"),
@@ -115,10 +115,10 @@ final class X87DisassemblerTests: XCTestCase {
             ("DC C4", "fadd to st4"), ("DC C5", "fadd to st5"), ("DC C6", "fadd to st6"), ("DC C7", "fadd to st7"),
             ("DC C8", "fmul to st0"), ("DC C9", "fmul to st1"), ("DC CA", "fmul to st2"), ("DC CB", "fmul to st3"),
             ("DC CC", "fmul to st4"), ("DC CD", "fmul to st5"), ("DC CE", "fmul to st6"), ("DC CF", "fmul to st7"),
-            ("DC D0", "(bad)"), ("DC D1", "(bad)"), ("DC D2", "(bad)"), ("DC D3", "(bad)"),
-            ("DC D4", "(bad)"), ("DC D5", "(bad)"), ("DC D6", "(bad)"), ("DC D7", "(bad)"),
-            ("DC D8", "(bad)"), ("DC D9", "(bad)"), ("DC DA", "(bad)"), ("DC DB", "(bad)"),
-            ("DC DC", "(bad)"), ("DC DD", "(bad)"), ("DC DE", "(bad)"), ("DC DF", "(bad)"),
+            ("DC D0", "fcom st0"), ("DC D1", "fcom st1"), ("DC D2", "fcom st2"), ("DC D3", "fcom st3"),
+            ("DC D4", "fcom st4"), ("DC D5", "fcom st5"), ("DC D6", "fcom st6"), ("DC D7", "fcom st7"),
+            ("DC D8", "fcomp st0"), ("DC D9", "fcomp st1"), ("DC DA", "fcomp st2"), ("DC DB", "fcomp st3"),
+            ("DC DC", "fcomp st4"), ("DC DD", "fcomp st5"), ("DC DE", "fcomp st6"), ("DC DF", "fcomp st7"),
             ("DC E0", "fsubr to st0"), ("DC E1", "fsubr to st1"), ("DC E2", "fsubr to st2"), ("DC E3", "fsubr to st3"),
             ("DC E4", "fsubr to st4"), ("DC E5", "fsubr to st5"), ("DC E6", "fsubr to st6"), ("DC E7", "fsubr to st7"),
             ("DC E8", "fsub to st0"), ("DC E9", "fsub to st1"), ("DC EA", "fsub to st2"), ("DC EB", "fsub to st3"),
@@ -135,8 +135,8 @@ final class X87DisassemblerTests: XCTestCase {
         Group("DD: register forms", .bits32, address: 0x0, [
             ("DD C0", "ffree st0"), ("DD C1", "ffree st1"), ("DD C2", "ffree st2"), ("DD C3", "ffree st3"),
             ("DD C4", "ffree st4"), ("DD C5", "ffree st5"), ("DD C6", "ffree st6"), ("DD C7", "ffree st7"),
-            ("DD C8", "(bad)"), ("DD C9", "(bad)"), ("DD CA", "(bad)"), ("DD CB", "(bad)"),
-            ("DD CC", "(bad)"), ("DD CD", "(bad)"), ("DD CE", "(bad)"), ("DD CF", "(bad)"),
+            ("DD C8", "fxch st0"), ("DD C9", "fxch st1"), ("DD CA", "fxch st2"), ("DD CB", "fxch st3"),
+            ("DD CC", "fxch st4"), ("DD CD", "fxch st5"), ("DD CE", "fxch st6"), ("DD CF", "fxch st7"),
             ("DD D0", "fst st0"), ("DD D1", "fst st1"), ("DD D2", "fst st2"), ("DD D3", "fst st3"),
             ("DD D4", "fst st4"), ("DD D5", "fst st5"), ("DD D6", "fst st6"), ("DD D7", "fst st7"),
             ("DD D8", "fstp st0"), ("DD D9", "fstp st1"), ("DD DA", "fstp st2"), ("DD DB", "fstp st3"),
@@ -159,8 +159,8 @@ final class X87DisassemblerTests: XCTestCase {
             ("DE C4", "faddp st4"), ("DE C5", "faddp st5"), ("DE C6", "faddp st6"), ("DE C7", "faddp st7"),
             ("DE C8", "fmulp st0"), ("DE C9", "fmulp st1"), ("DE CA", "fmulp st2"), ("DE CB", "fmulp st3"),
             ("DE CC", "fmulp st4"), ("DE CD", "fmulp st5"), ("DE CE", "fmulp st6"), ("DE CF", "fmulp st7"),
-            ("DE D0", "(bad)"), ("DE D1", "(bad)"), ("DE D2", "(bad)"), ("DE D3", "(bad)"),
-            ("DE D4", "(bad)"), ("DE D5", "(bad)"), ("DE D6", "(bad)"), ("DE D7", "(bad)"),
+            ("DE D0", "fcomp st0"), ("DE D1", "fcomp st1"), ("DE D2", "fcomp st2"), ("DE D3", "fcomp st3"),
+            ("DE D4", "fcomp st4"), ("DE D5", "fcomp st5"), ("DE D6", "fcomp st6"), ("DE D7", "fcomp st7"),
             ("DE D8", "(bad)"), ("DE D9", "fcompp"), ("DE DA", "(bad)"), ("DE DB", "(bad)"),
             ("DE DC", "(bad)"), ("DE DD", "(bad)"), ("DE DE", "(bad)"), ("DE DF", "(bad)"),
             ("DE E0", "fsubrp st0"), ("DE E1", "fsubrp st1"), ("DE E2", "fsubrp st2"), ("DE E3", "fsubrp st3"),
@@ -179,12 +179,12 @@ final class X87DisassemblerTests: XCTestCase {
         Group("DF: register forms", .bits32, address: 0x0, [
             ("DF C0", "ffreep st0"), ("DF C1", "ffreep st1"), ("DF C2", "ffreep st2"), ("DF C3", "ffreep st3"),
             ("DF C4", "ffreep st4"), ("DF C5", "ffreep st5"), ("DF C6", "ffreep st6"), ("DF C7", "ffreep st7"),
-            ("DF C8", "(bad)"), ("DF C9", "(bad)"), ("DF CA", "(bad)"), ("DF CB", "(bad)"),
-            ("DF CC", "(bad)"), ("DF CD", "(bad)"), ("DF CE", "(bad)"), ("DF CF", "(bad)"),
-            ("DF D0", "(bad)"), ("DF D1", "(bad)"), ("DF D2", "(bad)"), ("DF D3", "(bad)"),
-            ("DF D4", "(bad)"), ("DF D5", "(bad)"), ("DF D6", "(bad)"), ("DF D7", "(bad)"),
-            ("DF D8", "(bad)"), ("DF D9", "(bad)"), ("DF DA", "(bad)"), ("DF DB", "(bad)"),
-            ("DF DC", "(bad)"), ("DF DD", "(bad)"), ("DF DE", "(bad)"), ("DF DF", "(bad)"),
+            ("DF C8", "fxch st0"), ("DF C9", "fxch st1"), ("DF CA", "fxch st2"), ("DF CB", "fxch st3"),
+            ("DF CC", "fxch st4"), ("DF CD", "fxch st5"), ("DF CE", "fxch st6"), ("DF CF", "fxch st7"),
+            ("DF D0", "fstp st0"), ("DF D1", "fstp st1"), ("DF D2", "fstp st2"), ("DF D3", "fstp st3"),
+            ("DF D4", "fstp st4"), ("DF D5", "fstp st5"), ("DF D6", "fstp st6"), ("DF D7", "fstp st7"),
+            ("DF D8", "fstp st0"), ("DF D9", "fstp st1"), ("DF DA", "fstp st2"), ("DF DB", "fstp st3"),
+            ("DF DC", "fstp st4"), ("DF DD", "fstp st5"), ("DF DE", "fstp st6"), ("DF DF", "fstp st7"),
             ("DF E0", "fnstsw ax"), ("DF E1", "(bad)"), ("DF E2", "(bad)"), ("DF E3", "(bad)"),
             ("DF E4", "(bad)"), ("DF E5", "(bad)"), ("DF E6", "(bad)"), ("DF E7", "(bad)"),
             ("DF E8", "fucomip st0"), ("DF E9", "fucomip st1"), ("DF EA", "fucomip st2"), ("DF EB", "fucomip st3"),
@@ -225,17 +225,18 @@ final class X87DisassemblerTests: XCTestCase {
     static let undefinedMemoryForms: Set<Int> = [0xD9 << 3 | 1, 0xDB << 3 | 4, 0xDB << 3 | 6, 0xDD << 3 | 5]
 
     /// The defined register forms (ModR/M C0-FF) of each escape, as SDM Vol. 2
-    /// Tables list them, with FFREEP (DF C0-C7, AMD64 manual) and the
-    /// 8087/80287 controls FENI, FDISI and FSETPM (DB E0, E1, E4) that ndisasm names.
+    /// Tables list them, with FFREEP (DF C0-C7, AMD64 manual), the
+    /// 8087/80287 controls FENI, FDISI and FSETPM (DB E0, E1, E4) that ndisasm
+    /// names, and the aliases processors run as their twins (X87Mnemonics).
     static let definedRegisterForms: [Int: [ClosedRange<Int>]] = [
         0xD8: [0xC0...0xFF],
-        0xD9: [0xC0...0xD0, 0xE0...0xE1, 0xE4...0xE5, 0xE8...0xEE, 0xF0...0xFF],
+        0xD9: [0xC0...0xD0, 0xD8...0xDF, 0xE0...0xE1, 0xE4...0xE5, 0xE8...0xEE, 0xF0...0xFF],
         0xDA: [0xC0...0xDF, 0xE9...0xE9],
         0xDB: [0xC0...0xE4, 0xE8...0xF7],
-        0xDC: [0xC0...0xCF, 0xE0...0xFF],
-        0xDD: [0xC0...0xC7, 0xD0...0xEF],
-        0xDE: [0xC0...0xCF, 0xD9...0xD9, 0xE0...0xFF],
-        0xDF: [0xC0...0xC7, 0xE0...0xE0, 0xE8...0xF7],
+        0xDC: [0xC0...0xFF],
+        0xDD: [0xC0...0xEF],
+        0xDE: [0xC0...0xD7, 0xD9...0xD9, 0xE0...0xFF],
+        0xDF: [0xC0...0xE0, 0xE8...0xF7],
     ]
 
     /// Whether the x87 instruction `d` (opcode D8-DF) has no meaning, stated

@@ -4,11 +4,13 @@
 /// size keyword of a memory operand, `st1` for ST(1), no ST(0) operand where
 /// ST(0) is the other operand, and `to st1` where ST(i) is the destination.
 ///
-/// Undefined here, as in the SDM's tables, although processors run them as
-/// their documented twins: the register forms D9 D8-DF, DC D0-DF, DD C8-CF,
-/// DE D0-D7 and DF C8-DF. FFREEP (DF C0-C7, in AMD's manual) and the 8087 and
-/// 80287 controls FENI, FDISI and FSETPM (no-ops since the 80387) are named,
-/// as ndisasm names them.
+/// The register forms the SDM's tables leave blank but processors run as
+/// their documented twins (D9 D8-DF as FSTP, DC D0-DF as FCOM/FCOMP, DD
+/// C8-CF and DF C8-CF as FXCH, DE D0-D7 as FCOMP, DF D0-DF as FSTP) carry the
+/// twin's name, so that a trace shows what the CPU executes; ndisasm calls them
+/// undefined. FFREEP (DF C0-C7, in AMD's manual) and the 8087 and 80287
+/// controls FENI, FDISI and FSETPM (no-ops since the 80387) are named, as
+/// ndisasm names them.
 enum X87Mnemonics {
     /// Memory forms by escape (D8-DF) and ModR/M.reg: the name and the size
     /// keyword of the operand, if ndisasm prints one; "" is undefined.
@@ -29,16 +31,16 @@ enum X87Mnemonics {
     /// forms without a register operand; "" is undefined.
     static let registerForms: [[String]] = [
         ["fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"],
-        ["fld", "fxch", "fnop,,,,,,,", "",
+        ["fld", "fxch", "fnop,,,,,,,", "fstp",
          "fchs,fabs,,,ftst,fxam,,", "fld1,fldl2t,fldl2e,fldpi,fldlg2,fldln2,fldz,",
          "f2xm1,fyl2x,fptan,fpatan,fxtract,fprem1,fdecstp,fincstp",
          "fprem,fyl2xp1,fsqrt,fsincos,frndint,fscale,fsin,fcos"],
         ["fcmovb", "fcmove", "fcmovbe", "fcmovu", "", ",fucompp,,,,,,", "", ""],
         ["fcmovnb", "fcmovne", "fcmovnbe", "fcmovnu", "fneni,fndisi,fnclex,fninit,fsetpm,,,", "fucomi", "fcomi", ""],
-        ["fadd to", "fmul to", "", "", "fsubr to", "fsub to", "fdivr to", "fdiv to"],
-        ["ffree", "", "fst", "fstp", "fucom", "fucomp", "", ""],
-        ["faddp", "fmulp", "", ",fcompp,,,,,,", "fsubrp", "fsubp", "fdivrp", "fdivp"],
-        ["ffreep", "", "", "", "fnstsw ax,,,,,,,", "fucomip", "fcomip", ""],
+        ["fadd to", "fmul to", "fcom", "fcomp", "fsubr to", "fsub to", "fdivr to", "fdiv to"],
+        ["ffree", "fxch", "fst", "fstp", "fucom", "fucomp", "", ""],
+        ["faddp", "fmulp", "fcomp", ",fcompp,,,,,,", "fsubrp", "fsubp", "fdivrp", "fdivp"],
+        ["ffreep", "fxch", "fstp", "fstp", "fnstsw ax,,,,,,,", "fucomip", "fcomip", ""],
     ]
 }
 
