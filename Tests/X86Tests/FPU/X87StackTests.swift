@@ -112,6 +112,20 @@ final class X87StackTests: XCTestCase {
             XCTAssertEqual(r.peek16(ds, 0x108), 0x01E8, "\(n): FOP")
             XCTAssertEqual(r.cpu.x87.control, 0x037F, "\(n): FLDENV restored the masks")
         },
+        Case(name: "FNSTENV with 66 (32-bit real-mode layout): linear FIP in two fields with FOP",
+             code: fninit + fld1 + [0x66, 0xD9, 0x36, 0x00, 0x01], steps: 3) { r, n in
+            XCTAssertEqual(r.peek32(ds, 0x100), 0xFFFF_037F, "\(n): FCW, reserved half all ones")
+            XCTAssertEqual(r.peek16(ds, 0x104), 0x3800, "\(n): FSW")
+            XCTAssertEqual(r.peek16(ds, 0x10C), 0x1002, "\(n): FIP 15:0")
+            XCTAssertEqual(r.peek32(ds, 0x110), 0x0000_01E8, "\(n): FIP 31:16 in bits 27:12, FOP in 10:0")
+            XCTAssertEqual(r.cpu.x87.control & 0x3F, 0x3F, "\(n): every exception masked")
+        },
+        Case(name: "FNSAVE with 66 (108 bytes) then FRSTOR with 66",
+             code: fninit + fldpi + [0x66, 0xDD, 0x36, 0x00, 0x01, 0x66, 0xDD, 0x26, 0x00, 0x01], steps: 4) { r, n in
+            XCTAssertEqual(r.peek16(ds, 0x100 + 28 + 8), 0x4000, "\(n): ST(0) after the 28-byte environment")
+            XCTAssertEqual(r.cpu.x87.st(0), pi, n)
+            XCTAssertEqual(r.cpu.x87.top, 7, n)
+        },
         Case(name: "FNSAVE initialises; FRSTOR brings the stack back", code: fninit + fld1 + fldpi + [0xDD, 0x36, 0x00, 0x01, 0xDD, 0x26, 0x00, 0x01],
              steps: 5) { r, n in
             XCTAssertEqual(r.cpu.x87.top, 6, n)
