@@ -31,6 +31,8 @@ public struct X87Arithmetic: Sendable {
     /// neither applies. DE is left to the caller, because an invalid operation
     /// or a division by zero takes precedence over it (SDM Vol. 1 §4.9.2).
     mutating func specialOperands(_ a: Extended80, _ b: Extended80) -> Extended80? {
+        // Both with the integer bit set and below the NaN exponent: the common case.
+        if (a.significand & b.significand) >> 63 != 0 && a.exponent != 0x7FFF && b.exponent != 0x7FFF { return nil }
         if a.isUnsupported || b.isUnsupported { return invalid() }
         if a.isNaN || b.isNaN {
             if a.isSignalingNaN || b.isSignalingNaN { flags.insert(.invalid) }
