@@ -70,6 +70,7 @@ struct SSEOperand {
 extension SSEStatus {
     /// Reads an operand of `format`; with DAZ a denormal reads as a zero of
     /// the same sign.
+    @inline(__always)
     func unpack<F: SSEFloatFormat>(_ bits: UInt64, _: F.Type) -> SSEOperand {
         let format = F.format
         let sign = bits & format.signBit != 0
@@ -141,6 +142,7 @@ extension SSEStatus {
     /// OE or UE is raised for any overflowing or tiny result and PE only when
     /// the unbounded rounding was inexact; the value returned then is never
     /// written.
+    @inline(__always)
     mutating func round<F: SSEFloatFormat>(sign: Bool, exponent: Int32, significand: UInt64, _: F.Type) -> UInt64 {
         let format = F.format
         let shift = significand.leadingZeroBitCount

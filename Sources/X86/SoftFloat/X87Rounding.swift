@@ -77,6 +77,7 @@ extension X87Arithmetic {
     /// and UE raised for any tiny result, exact or not. Without
     /// `registerDestination` an unmasked OE or UE is reported alone (no PE or
     /// C1) and the caller leaves the memory destination unchanged.
+    @inline(__always)
     mutating func round(sign: Bool, exponent: Int32, significand wide: UInt128Parts,
                         to format: X87Format, registerDestination: Bool = false) -> X87Unpacked {
         // The common case, kept small: a nonzero high word and an exponent
