@@ -30,9 +30,16 @@ public struct X87Arithmetic: Sendable {
     /// same kind the one with the larger significand, quieted. Returns nil when
     /// neither applies. DE is left to the caller, because an invalid operation
     /// or a division by zero takes precedence over it (SDM Vol. 1 §4.9.2).
+    @inline(__always)
     mutating func specialOperands(_ a: Extended80, _ b: Extended80) -> Extended80? {
         // Both with the integer bit set and below the NaN exponent: the common case.
         if (a.significand & b.significand) >> 63 != 0 && a.exponent != 0x7FFF && b.exponent != 0x7FFF { return nil }
+        return unsupportedOrNaN(a, b)
+    }
+
+    /// `specialOperands` once an operand may be unsupported or a NaN.
+    @inline(never)
+    private mutating func unsupportedOrNaN(_ a: Extended80, _ b: Extended80) -> Extended80? {
         if a.isUnsupported || b.isUnsupported { return invalid() }
         if a.isNaN || b.isNaN {
             if a.isSignalingNaN || b.isSignalingNaN { flags.insert(.invalid) }
@@ -103,7 +110,11 @@ public struct X87Arithmetic: Sendable {
         }
         if y.exponent > x.exponent || (y.exponent == x.exponent && y.significand > x.significand) { swap(&x, &y) }
         let big = UInt128Parts(high: x.significand, low: 0)
-        let small = UInt128Parts(high: y.significand, low: 0).shiftedRightJamming(Int(min(x.exponent - y.exponent, 200)))
+        // Within 64 bits of alignment nothing is shifted out of the 128.
+        let distance = x.exponent - y.exponent
+        let small = distance == 0 ? UInt128Parts(high: y.significand, low: 0)
+            : distance < 64 ? UInt128Parts(high: y.significand >> UInt64(distance), low: y.significand << UInt64(64 - distance))
+            : UInt128Parts(high: y.significand, low: 0).shiftedRightJamming(Int(min(distance, 200)))
         if x.sign == y.sign {
             let (sum, carry) = big + small
             if carry {
