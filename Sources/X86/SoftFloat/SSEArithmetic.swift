@@ -5,45 +5,45 @@
 /// `flags`; SSE3's ADDSUB*/HADD*/HSUB* are additions and subtractions.
 extension SSEStatus {
     public mutating func add(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: addSigned(UInt64(a), UInt64(b), .binary32, negateB: false))
+        UInt32(truncatingIfNeeded: addSigned(UInt64(a), UInt64(b), SSEBinary32.self, negateB: false))
     }
 
     public mutating func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        addSigned(a, b, .binary64, negateB: false)
+        addSigned(a, b, SSEBinary64.self, negateB: false)
     }
 
     /// a − b.
     public mutating func subtract(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: addSigned(UInt64(a), UInt64(b), .binary32, negateB: true))
+        UInt32(truncatingIfNeeded: addSigned(UInt64(a), UInt64(b), SSEBinary32.self, negateB: true))
     }
 
     public mutating func subtract(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        addSigned(a, b, .binary64, negateB: true)
+        addSigned(a, b, SSEBinary64.self, negateB: true)
     }
 
     public mutating func multiply(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: multiply(UInt64(a), UInt64(b), .binary32))
+        UInt32(truncatingIfNeeded: multiply(UInt64(a), UInt64(b), SSEBinary32.self))
     }
 
     public mutating func multiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        multiply(a, b, .binary64)
+        multiply(a, b, SSEBinary64.self)
     }
 
     /// a ÷ b.
     public mutating func divide(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: divide(UInt64(a), UInt64(b), .binary32))
+        UInt32(truncatingIfNeeded: divide(UInt64(a), UInt64(b), SSEBinary32.self))
     }
 
     public mutating func divide(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        divide(a, b, .binary64)
+        divide(a, b, SSEBinary64.self)
     }
 
     public mutating func squareRoot(_ a: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: squareRoot(UInt64(a), .binary32))
+        UInt32(truncatingIfNeeded: squareRoot(UInt64(a), SSEBinary32.self))
     }
 
     public mutating func squareRoot(_ a: UInt64) -> UInt64 {
-        squareRoot(a, .binary64)
+        squareRoot(a, SSEBinary64.self)
     }
 
     /// MINPS/MINSS: a < b ? a : b, where b is returned unchanged (an SNaN
@@ -51,38 +51,39 @@ extension SSEStatus {
     /// (SDM Vol. 2 MINPS). With DAZ a denormal result is the signed zero the
     /// operand was read as (checked on the host).
     public mutating func minimum(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: select(UInt64(a), UInt64(b), .binary32, greater: false))
+        UInt32(truncatingIfNeeded: select(UInt64(a), UInt64(b), SSEBinary32.self, greater: false))
     }
 
     public mutating func minimum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        select(a, b, .binary64, greater: false)
+        select(a, b, SSEBinary64.self, greater: false)
     }
 
     /// MAXPS/MAXSS: a > b ? a : b, with MINPS's rules for NaNs and zeros.
     public mutating func maximum(_ a: UInt32, _ b: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: select(UInt64(a), UInt64(b), .binary32, greater: true))
+        UInt32(truncatingIfNeeded: select(UInt64(a), UInt64(b), SSEBinary32.self, greater: true))
     }
 
     public mutating func maximum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        select(a, b, .binary64, greater: true)
+        select(a, b, SSEBinary64.self, greater: true)
     }
 
-    private mutating func addSigned(_ a: UInt64, _ b: UInt64, _ format: SSEFormat, negateB: Bool) -> UInt64 {
-        let x = unpack(a, format)
-        var y = unpack(b, format)
-        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, format) }
+    private mutating func addSigned<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type, negateB: Bool) -> UInt64 {
+        let format = F.format
+        let x = unpack(a, F.self)
+        var y = unpack(b, F.self)
+        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, F.self) }
         if negateB { y.sign.toggle() }
         if x.kind == .infinity || y.kind == .infinity {
-            if x.kind == .infinity && y.kind == .infinity && x.sign != y.sign { return invalid(format) }
+            if x.kind == .infinity && y.kind == .infinity && x.sign != y.sign { return invalid(F.self) }
             checkDenormal(x, y)
             return (x.kind == .infinity ? x.sign : y.sign) ? format.signBit | format.infinity : format.infinity
         }
         checkDenormal(x, y)
         // The sign of an exact zero sum of opposite signs (IEEE 754 §6.3).
         let zeroSumSign = rounding == .down
-        if x.kind == .zero && y.kind == .zero { return zero(sign: x.sign == y.sign ? x.sign : zeroSumSign, format) }
-        if y.kind == .zero { return round(sign: x.sign, exponent: x.exponent, significand: x.significand, format) }
-        if x.kind == .zero { return round(sign: y.sign, exponent: y.exponent, significand: y.significand, format) }
+        if x.kind == .zero && y.kind == .zero { return zero(sign: x.sign == y.sign ? x.sign : zeroSumSign, F.self) }
+        if y.kind == .zero { return round(sign: x.sign, exponent: x.exponent, significand: x.significand, F.self) }
+        if x.kind == .zero { return round(sign: y.sign, exponent: y.exponent, significand: y.significand, F.self) }
         // Both significands with their leading bit at bit 62, so a sum fits
         // and at least 10 bits lie below the precision for rounding.
         let shiftX = x.significand.leadingZeroBitCount - 1, shiftY = y.significand.leadingZeroBitCount - 1
@@ -100,54 +101,56 @@ extension SSEStatus {
             aligned = small.significand >> UInt64(distance) | (lost ? 1 : 0)
         }
         if big.sign == small.sign {
-            return round(sign: big.sign, exponent: big.exponent, significand: big.significand + aligned, format)
+            return round(sign: big.sign, exponent: big.exponent, significand: big.significand + aligned, F.self)
         }
         let difference = big.significand - aligned
-        if difference == 0 { return zero(sign: zeroSumSign, format) }
-        return round(sign: big.sign, exponent: big.exponent, significand: difference, format)
+        if difference == 0 { return zero(sign: zeroSumSign, F.self) }
+        return round(sign: big.sign, exponent: big.exponent, significand: difference, F.self)
     }
 
-    private mutating func multiply(_ a: UInt64, _ b: UInt64, _ format: SSEFormat) -> UInt64 {
-        let x = unpack(a, format), y = unpack(b, format)
-        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, format) }
+    private mutating func multiply<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type) -> UInt64 {
+        let format = F.format
+        let x = unpack(a, F.self), y = unpack(b, F.self)
+        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, F.self) }
         let sign = x.sign != y.sign
         if x.kind == .infinity || y.kind == .infinity {
-            if x.kind == .zero || y.kind == .zero { return invalid(format) }
+            if x.kind == .zero || y.kind == .zero { return invalid(F.self) }
             checkDenormal(x, y)
-            return zero(sign: sign, format) | format.infinity
+            return zero(sign: sign, F.self) | format.infinity
         }
         checkDenormal(x, y)
-        if x.kind == .zero || y.kind == .zero { return zero(sign: sign, format) }
+        if x.kind == .zero || y.kind == .zero { return zero(sign: sign, F.self) }
         let product = x.significand.multipliedFullWidth(by: y.significand)
         let exponent = x.exponent + y.exponent
-        if product.high == 0 { return round(sign: sign, exponent: exponent, significand: product.low, format) }
+        if product.high == 0 { return round(sign: sign, exponent: exponent, significand: product.low, F.self) }
         // Keep the top 64 bits of the product, the rest as a sticky bit.
         let shift = UInt64(product.high.leadingZeroBitCount)
         let top = shift == 0 ? product.high : product.high << shift | product.low >> (64 - shift)
         let rest = product.low << shift
-        return round(sign: sign, exponent: exponent + 64 - Int32(shift), significand: top | (rest != 0 ? 1 : 0), format)
+        return round(sign: sign, exponent: exponent + 64 - Int32(shift), significand: top | (rest != 0 ? 1 : 0), F.self)
     }
 
     /// A finite nonzero dividend over a zero divisor raises ZE and gives a
     /// signed infinity (SDM Vol. 1 §4.9.1.3); ZE takes precedence over DE.
-    private mutating func divide(_ a: UInt64, _ b: UInt64, _ format: SSEFormat) -> UInt64 {
-        let x = unpack(a, format), y = unpack(b, format)
-        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, format) }
+    private mutating func divide<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type) -> UInt64 {
+        let format = F.format
+        let x = unpack(a, F.self), y = unpack(b, F.self)
+        if x.kind == .nan || y.kind == .nan { return propagateNaN(a, b, F.self) }
         let sign = x.sign != y.sign
         switch (x.kind, y.kind) {
-        case (.infinity, .infinity), (.zero, .zero): return invalid(format)
+        case (.infinity, .infinity), (.zero, .zero): return invalid(F.self)
         case (.infinity, _):
             checkDenormal(y)
-            return zero(sign: sign, format) | format.infinity
+            return zero(sign: sign, F.self) | format.infinity
         case (_, .infinity):
             checkDenormal(x)
-            return zero(sign: sign, format)
+            return zero(sign: sign, F.self)
         case (_, .zero):
             flags.insert(.zeroDivide)
-            return zero(sign: sign, format) | format.infinity
+            return zero(sign: sign, F.self) | format.infinity
         case (.zero, _):
             checkDenormal(y)
-            return zero(sign: sign, format)
+            return zero(sign: sign, F.self)
         default: break
         }
         checkDenormal(x, y)
@@ -157,18 +160,18 @@ extension SSEStatus {
         let dividend = x.significand << UInt64(shiftX), divisor = y.significand << UInt64(shiftY)
         let (quotient, remainder) = divisor.dividingFullWidth((high: dividend, low: 0))
         let exponent = (x.exponent - Int32(shiftX)) - (y.exponent - Int32(shiftY)) - 64
-        return round(sign: sign, exponent: exponent, significand: quotient | (remainder != 0 ? 1 : 0), format)
+        return round(sign: sign, exponent: exponent, significand: quotient | (remainder != 0 ? 1 : 0), F.self)
     }
 
     /// The square root of −0 is −0; of any other negative number, invalid
     /// (SDM Vol. 2 SQRTPS; IEEE 754 §5.4.1).
-    private mutating func squareRoot(_ a: UInt64, _ format: SSEFormat) -> UInt64 {
-        let x = unpack(a, format)
+    private mutating func squareRoot<F: SSEFloatFormat>(_ a: UInt64, _: F.Type) -> UInt64 {
+        let x = unpack(a, F.self)
         switch x.kind {
-        case .nan: return propagateNaN(a, a, format)
-        case .zero: return zero(sign: x.sign, format)
-        case .infinity: return x.sign ? invalid(format) : a
-        case .finite: if x.sign { return invalid(format) }
+        case .nan: return propagateNaN(a, a, F.self)
+        case .zero: return zero(sign: x.sign, F.self)
+        case .infinity: return x.sign ? invalid(F.self) : a
+        case .finite: if x.sign { return invalid(F.self) }
         }
         checkDenormal(x)
         // The radicand as a 128-bit integer with an even exponent.
@@ -181,19 +184,19 @@ extension SSEStatus {
             exponent += 1
         }
         let (root, remainder) = X87Arithmetic.integerSquareRoot(UInt128Parts(high: high, low: low))
-        return round(sign: false, exponent: exponent / 2, significand: root | (remainder.isZero ? 0 : 1), format)
+        return round(sign: false, exponent: exponent / 2, significand: root | (remainder.isZero ? 0 : 1), F.self)
     }
 
-    private mutating func select(_ a: UInt64, _ b: UInt64, _ format: SSEFormat, greater: Bool) -> UInt64 {
-        let x = unpack(a, format), y = unpack(b, format)
+    private mutating func select<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type, greater: Bool) -> UInt64 {
+        let x = unpack(a, F.self), y = unpack(b, F.self)
         // With DAZ a denormal is returned as the zero it was read as.
-        let resultB = y.kind == .zero ? zero(sign: y.sign, format) : b
+        let resultB = y.kind == .zero ? zero(sign: y.sign, F.self) : b
         if x.kind == .nan || y.kind == .nan {
             flags.insert(.invalid)
             return resultB
         }
         checkDenormal(x, y)
         let order = SSEStatus.order(x, y)
-        return order == (greater ? .greater : .less) ? (x.kind == .zero ? zero(sign: x.sign, format) : a) : resultB
+        return order == (greater ? .greater : .less) ? (x.kind == .zero ? zero(sign: x.sign, F.self) : a) : resultB
     }
 }

@@ -46,29 +46,30 @@ extension SSEStatus {
 
     /// CMPPS/CMPSS: all ones when the predicate holds for a and b, else zero.
     public mutating func compare(_ a: UInt32, _ b: UInt32, _ predicate: Predicate) -> UInt32 {
-        let c = compare(UInt64(a), UInt64(b), .binary32, signalsQuietNaN: predicate.signalsQuietNaN)
+        let c = compare(UInt64(a), UInt64(b), SSEBinary32.self, signalsQuietNaN: predicate.signalsQuietNaN)
         return predicate.holds(c) ? ~0 : 0
     }
 
     /// CMPPD/CMPSD.
     public mutating func compare(_ a: UInt64, _ b: UInt64, _ predicate: Predicate) -> UInt64 {
-        let c = compare(a, b, .binary64, signalsQuietNaN: predicate.signalsQuietNaN)
+        let c = compare(a, b, SSEBinary64.self, signalsQuietNaN: predicate.signalsQuietNaN)
         return predicate.holds(c) ? ~0 : 0
     }
 
     /// COMISS (`signalsQuietNaN`: IE for any NaN) and UCOMISS (IE for an SNaN
     /// only). A denormal operand raises DE unless a NaN is compared.
     public mutating func compareScalar(_ a: UInt32, _ b: UInt32, signalsQuietNaN: Bool) -> SSEComparison {
-        compare(UInt64(a), UInt64(b), .binary32, signalsQuietNaN: signalsQuietNaN)
+        compare(UInt64(a), UInt64(b), SSEBinary32.self, signalsQuietNaN: signalsQuietNaN)
     }
 
     /// COMISD and UCOMISD.
     public mutating func compareScalar(_ a: UInt64, _ b: UInt64, signalsQuietNaN: Bool) -> SSEComparison {
-        compare(a, b, .binary64, signalsQuietNaN: signalsQuietNaN)
+        compare(a, b, SSEBinary64.self, signalsQuietNaN: signalsQuietNaN)
     }
 
-    private mutating func compare(_ a: UInt64, _ b: UInt64, _ format: SSEFormat, signalsQuietNaN: Bool) -> SSEComparison {
-        let x = unpack(a, format), y = unpack(b, format)
+    private mutating func compare<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type, signalsQuietNaN: Bool) -> SSEComparison {
+        let format = F.format
+        let x = unpack(a, F.self), y = unpack(b, F.self)
         if x.kind == .nan || y.kind == .nan {
             if signalsQuietNaN || format.isSignalingNaN(a) || format.isSignalingNaN(b) { flags.insert(.invalid) }
             return .unordered

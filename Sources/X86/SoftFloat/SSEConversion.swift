@@ -8,23 +8,23 @@ extension SSEStatus {
     /// CVTSS2SD: exact; a denormal raises DE, an SNaN IE, and a NaN keeps its
     /// fraction in the upper bits, quieted (SDM Vol. 1 §4.8.3.5).
     public mutating func convertToBinary64(_ a: UInt32) -> UInt64 {
-        convertFormat(UInt64(a), from: .binary32, to: .binary64)
+        convertFormat(UInt64(a), from: SSEBinary32.self, to: SSEBinary64.self)
     }
 
     /// CVTSD2SS: rounded by RC, with OE, UE (and FTZ) and PE; a NaN keeps the
     /// upper 22 bits of its fraction, quieted.
     public mutating func convertToBinary32(_ a: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: convertFormat(a, from: .binary64, to: .binary32))
+        UInt32(truncatingIfNeeded: convertFormat(a, from: SSEBinary64.self, to: SSEBinary32.self))
     }
 
     /// CVTSI2SS/CVTDQ2PS/CVTPI2PS: rounded by RC, PE when inexact.
     public mutating func convertToBinary32(integer: Int64) -> UInt32 {
-        UInt32(truncatingIfNeeded: convert(integer: integer, to: .binary32))
+        UInt32(truncatingIfNeeded: convert(integer: integer, to: SSEBinary32.self))
     }
 
     /// CVTSI2SD/CVTDQ2PD/CVTPI2PD (exact for an int32).
     public mutating func convertToBinary64(integer: Int64) -> UInt64 {
-        convert(integer: integer, to: .binary64)
+        convert(integer: integer, to: SSEBinary64.self)
     }
 
     /// CVTSS2SI r32 (rounded by RC) or CVTTSS2SI r32 (`truncating`). A NaN,
@@ -32,26 +32,27 @@ extension SSEStatus {
     /// indefinite 80000000h (SDM Vol. 1 §4.8.3.7, Table 4-3); an inexact
     /// result raises PE. A denormal raises no DE.
     public mutating func convertToInt32(_ a: UInt32, truncating: Bool) -> Int32 {
-        Int32(truncatingIfNeeded: convertToInteger(UInt64(a), .binary32, bits: 32, truncating: truncating))
+        Int32(truncatingIfNeeded: convertToInteger(UInt64(a), SSEBinary32.self, bits: 32, truncating: truncating))
     }
 
     /// CVTSS2SI r64 / CVTTSS2SI r64: the indefinite is 8000000000000000h.
     public mutating func convertToInt64(_ a: UInt32, truncating: Bool) -> Int64 {
-        convertToInteger(UInt64(a), .binary32, bits: 64, truncating: truncating)
+        convertToInteger(UInt64(a), SSEBinary32.self, bits: 64, truncating: truncating)
     }
 
     /// CVTSD2SI r32 / CVTTSD2SI r32 and CVTPD2DQ/CVTTPD2DQ lanes.
     public mutating func convertToInt32(_ a: UInt64, truncating: Bool) -> Int32 {
-        Int32(truncatingIfNeeded: convertToInteger(a, .binary64, bits: 32, truncating: truncating))
+        Int32(truncatingIfNeeded: convertToInteger(a, SSEBinary64.self, bits: 32, truncating: truncating))
     }
 
     /// CVTSD2SI r64 / CVTTSD2SI r64.
     public mutating func convertToInt64(_ a: UInt64, truncating: Bool) -> Int64 {
-        convertToInteger(a, .binary64, bits: 64, truncating: truncating)
+        convertToInteger(a, SSEBinary64.self, bits: 64, truncating: truncating)
     }
 
-    private mutating func convertFormat(_ a: UInt64, from source: SSEFormat, to target: SSEFormat) -> UInt64 {
-        let x = unpack(a, source)
+    private mutating func convertFormat<S: SSEFloatFormat, T: SSEFloatFormat>(_ a: UInt64, from _: S.Type, to _: T.Type) -> UInt64 {
+        let source = S.format, target = T.format
+        let x = unpack(a, S.self)
         switch x.kind {
         case .nan:
             if source.isSignalingNaN(a) { flags.insert(.invalid) }
@@ -59,23 +60,23 @@ extension SSEStatus {
             let moved = source.fractionBits > target.fractionBits
                 ? fraction >> UInt64(source.fractionBits - target.fractionBits)
                 : fraction << UInt64(target.fractionBits - source.fractionBits)
-            return zero(sign: x.sign, target) | target.infinity | target.quietBit | moved
-        case .infinity: return zero(sign: x.sign, target) | target.infinity
-        case .zero: return zero(sign: x.sign, target)
+            return zero(sign: x.sign, T.self) | target.infinity | target.quietBit | moved
+        case .infinity: return zero(sign: x.sign, T.self) | target.infinity
+        case .zero: return zero(sign: x.sign, T.self)
         case .finite:
             checkDenormal(x)
-            return round(sign: x.sign, exponent: x.exponent, significand: x.significand, target)
+            return round(sign: x.sign, exponent: x.exponent, significand: x.significand, T.self)
         }
     }
 
-    private mutating func convert(integer: Int64, to format: SSEFormat) -> UInt64 {
+    private mutating func convert<F: SSEFloatFormat>(integer: Int64, to _: F.Type) -> UInt64 {
         if integer == 0 { return 0 }
-        return round(sign: integer < 0, exponent: 0, significand: integer.magnitude, format)
+        return round(sign: integer < 0, exponent: 0, significand: integer.magnitude, F.self)
     }
 
-    private mutating func convertToInteger(_ a: UInt64, _ format: SSEFormat, bits: Int, truncating: Bool) -> Int64 {
+    private mutating func convertToInteger<F: SSEFloatFormat>(_ a: UInt64, _: F.Type, bits: Int, truncating: Bool) -> Int64 {
         let indefinite = Int64.min >> Int64(64 - bits)
-        let x = unpack(a, format)
+        let x = unpack(a, F.self)
         switch x.kind {
         case .nan, .infinity:
             flags.insert(.invalid)

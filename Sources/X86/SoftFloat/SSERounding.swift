@@ -11,6 +11,7 @@ struct SSEFormat: Sendable {
     let fractionMask: UInt64
     let quietBit: UInt64
 
+    @inline(__always)
     init(fractionBits: Int, exponentBits: Int) {
         self.fractionBits = fractionBits
         precision = fractionBits + 1
@@ -21,8 +22,8 @@ struct SSEFormat: Sendable {
         quietBit = 1 << UInt64(fractionBits - 1)
     }
 
-    static let binary32 = SSEFormat(fractionBits: 23, exponentBits: 8)
-    static let binary64 = SSEFormat(fractionBits: 52, exponentBits: 11)
+    static var binary32: SSEFormat { SSEFormat(fractionBits: 23, exponentBits: 8) }
+    static var binary64: SSEFormat { SSEFormat(fractionBits: 52, exponentBits: 11) }
 
     /// Unbiased exponent of the smallest and of the largest normal number.
     var minExponent: Int32 { 1 - bias }
@@ -35,6 +36,20 @@ struct SSEFormat: Sendable {
     func isNaN(_ bits: UInt64) -> Bool { bits & ~signBit > infinity }
     func isSignalingNaN(_ bits: UInt64) -> Bool { isNaN(bits) && bits & quietBit == 0 }
     func isDenormal(_ bits: UInt64) -> Bool { bits & infinity == 0 && bits & fractionMask != 0 }
+}
+
+/// A format as a type: the core is generic over it, so each operation is
+/// specialised per format and its masks, shifts and bias are constants.
+protocol SSEFloatFormat {
+    static var format: SSEFormat { get }
+}
+
+enum SSEBinary32: SSEFloatFormat {
+    static var format: SSEFormat { .binary32 }
+}
+
+enum SSEBinary64: SSEFloatFormat {
+    static var format: SSEFormat { .binary64 }
 }
 
 /// An operand as the core reads it (SDM Vol. 1 §4.8, §10.2.3.4 for DAZ): a
@@ -55,7 +70,9 @@ struct SSEOperand {
 extension SSEStatus {
     /// Reads an operand of `format`; with DAZ a denormal reads as a zero of
     /// the same sign.
-    func unpack(_ bits: UInt64, _ format: SSEFormat) -> SSEOperand {
+    @inline(__always)
+    func unpack<F: SSEFloatFormat>(_ bits: UInt64, _: F.Type) -> SSEOperand {
+        let format = F.format
         let sign = bits & format.signBit != 0
         let field = (bits & format.infinity) >> UInt64(format.fractionBits)
         let fraction = bits & format.fractionMask
@@ -75,7 +92,8 @@ extension SSEStatus {
     }
 
     /// The masked response to an invalid operation.
-    mutating func invalid(_ format: SSEFormat) -> UInt64 {
+    mutating func invalid<F: SSEFloatFormat>(_: F.Type) -> UInt64 {
+        let format = F.format
         flags.insert(.invalid)
         return format.indefinite
     }
@@ -83,7 +101,8 @@ extension SSEStatus {
     /// The NaN result of an operation with a NaN operand (SDM Vol. 1 §4.8.3.5
     /// Table 4-7, §11.5.2.2): the first source if it is a NaN, else the
     /// second, quieted; IE when either is an SNaN.
-    mutating func propagateNaN(_ a: UInt64, _ b: UInt64, _ format: SSEFormat) -> UInt64 {
+    mutating func propagateNaN<F: SSEFloatFormat>(_ a: UInt64, _ b: UInt64, _: F.Type) -> UInt64 {
+        let format = F.format
         if format.isSignalingNaN(a) || format.isSignalingNaN(b) { flags.insert(.invalid) }
         return (format.isNaN(a) ? a : b) | format.quietBit
     }
@@ -107,7 +126,7 @@ extension SSEStatus {
     }
 
     /// A signed zero of `format`.
-    func zero(sign: Bool, _ format: SSEFormat) -> UInt64 { sign ? format.signBit : 0 }
+    func zero<F: SSEFloatFormat>(sign: Bool, _: F.Type) -> UInt64 { sign ? F.format.signBit : 0 }
 
     /// Rounds the nonzero value `significand` × 2^`exponent` to `format` by
     /// MXCSR.RC and encodes it, with the exceptions of the result (SDM Vol. 1
@@ -123,7 +142,35 @@ extension SSEStatus {
     /// OE or UE is raised for any overflowing or tiny result and PE only when
     /// the unbounded rounding was inexact; the value returned then is never
     /// written.
-    mutating func round(sign: Bool, exponent: Int32, significand: UInt64, _ format: SSEFormat) -> UInt64 {
+    @inline(__always)
+    mutating func round<F: SSEFloatFormat>(sign: Bool, exponent: Int32, significand: UInt64, _: F.Type) -> UInt64 {
+        let format = F.format
+        let shift = significand.leadingZeroBitCount
+        let e = exponent + 63 - Int32(shift)
+        // The common case, kept small: strictly inside the normal range the
+        // result can be neither tiny nor overflow, even after rounding up.
+        guard e >= format.minExponent && e < format.maxExponent else {
+            return roundAnyRange(sign: sign, exponent: exponent, significand: significand, F.self)
+        }
+        let sig = significand << UInt64(shift)
+        let p = UInt64(format.precision)
+        var kept = sig >> (64 - p)
+        let discarded = sig << p
+        if discarded != 0 {
+            flags.insert(.precision)
+            if roundsUp(sign: sign, lastKeptBit: kept & 1 != 0, discarded: discarded) { kept += 1 }
+        }
+        // The hidden bit in `kept` adds one to the exponent field (two when
+        // rounding carried out of the significand).
+        let biased = UInt64(truncatingIfNeeded: Int64(e + format.bias - 1))
+        return (sign ? format.signBit : 0) | (biased << UInt64(format.fractionBits) + kept)
+    }
+
+    /// `round` for any value, the tiny and overflowing ones included.
+    @inline(never)
+    private mutating func roundAnyRange<F: SSEFloatFormat>(sign: Bool, exponent: Int32, significand: UInt64,
+                                                           _: F.Type) -> UInt64 {
+        let format = F.format
         let shift = significand.leadingZeroBitCount
         let sig = significand << UInt64(shift)
         let e = exponent + 63 - Int32(shift)

@@ -10,8 +10,10 @@ extension X87Arithmetic {
         var bias: Int32 { (1 << Int32(exponentBits - 1)) - 1 }
         var exponentMask: UInt64 { (1 << UInt64(exponentBits)) - 1 }
 
-        static let binary32 = InterchangeLayout(fractionBits: 23, exponentBits: 8, format: .binary32)
-        static let binary64 = InterchangeLayout(fractionBits: 52, exponentBits: 11, format: .binary64)
+        // Computed, with the conversions inlined into their entry points, so
+        // the field widths and bias fold to constants.
+        static var binary32: InterchangeLayout { InterchangeLayout(fractionBits: 23, exponentBits: 8, format: .binary32) }
+        static var binary64: InterchangeLayout { InterchangeLayout(fractionBits: 52, exponentBits: 11, format: .binary64) }
     }
 
     /// FLD m32fp: exact; a denormal raises DE (and is loaded even with DE
@@ -25,6 +27,7 @@ extension X87Arithmetic {
         load(bits, .binary64)
     }
 
+    @inline(__always)
     private mutating func load(_ bits: UInt64, _ layout: InterchangeLayout) -> Extended80 {
         let sign = bits >> UInt64(layout.fractionBits + layout.exponentBits) & 1 != 0
         let exponent = Int32(truncatingIfNeeded: bits >> UInt64(layout.fractionBits) & layout.exponentMask)
@@ -61,6 +64,7 @@ extension X87Arithmetic {
         store(a, .binary64)
     }
 
+    @inline(__always)
     private mutating func store(_ a: Extended80, _ layout: InterchangeLayout) -> UInt64 {
         flags.remove(.c1)
         let signBit = UInt64(a.sign ? 1 : 0) << UInt64(layout.fractionBits + layout.exponentBits)

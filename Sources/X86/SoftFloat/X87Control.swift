@@ -29,6 +29,7 @@ public struct X87Control: Equatable, Sendable {
 
     /// From a control word. The reserved PC value 01b (Table 8-2) rounds to
     /// 64 bits, as the AMD host of the differential test does.
+    @inline(__always)
     public init(controlWord: UInt16) {
         rounding = Rounding(rawValue: (controlWord >> 10) & 3) ?? .nearestEven
         precision = Precision(rawValue: (controlWord >> 8) & 3) ?? .extended

@@ -9,6 +9,7 @@ struct X87Unpacked {
 
     /// A finite operand, normalized (SDM Vol. 1 §8.2.2: a pseudo-denormal has
     /// the value of exponent 1, like a denormal).
+    @inline(__always)
     init(_ x: Extended80) {
         sign = x.sign
         significand = x.significand
@@ -76,8 +77,42 @@ extension X87Arithmetic {
     /// and UE raised for any tiny result, exact or not. Without
     /// `registerDestination` an unmasked OE or UE is reported alone (no PE or
     /// C1) and the caller leaves the memory destination unchanged.
+    @inline(__always)
     mutating func round(sign: Bool, exponent: Int32, significand wide: UInt128Parts,
                         to format: X87Format, registerDestination: Bool = false) -> X87Unpacked {
+        // The common case, kept small: a nonzero high word and an exponent
+        // strictly inside the normal range, where the result can be neither
+        // tiny nor overflow, even after rounding up into the next binade.
+        let shift = wide.high.leadingZeroBitCount
+        var e = exponent - Int32(shift)
+        guard shift < 64 && e >= format.minExponent && e < format.maxExponent else {
+            return roundAnyRange(sign: sign, exponent: exponent, significand: wide, to: format,
+                                 registerDestination: registerDestination)
+        }
+        flags.remove(.c1)
+        let p = format.precision
+        let high = shift == 0 ? wide.high : wide.high << UInt64(shift) | wide.low >> UInt64(64 - shift)
+        let low = wide.low << UInt64(shift)
+        var kept = p == 64 ? high : high >> UInt64(64 - p)
+        let discarded = p == 64 ? low : high << UInt64(p) | (low != 0 ? 1 : 0)
+        if discarded != 0 {
+            flags.insert(.precision)
+            if roundsUp(sign: sign, lastKeptBit: kept & 1 != 0, discarded: discarded) {
+                flags.insert(.c1)
+                kept = kept &+ 1
+                if kept == 0 || kept >> UInt64(p) != 0 {
+                    kept = 1 << UInt64(p - 1)
+                    e += 1
+                }
+            }
+        }
+        return X87Unpacked(sign: sign, exponent: e, significand: kept << UInt64(64 - p))
+    }
+
+    /// `round` for any value, the tiny and overflowing ones included.
+    @inline(never)
+    private mutating func roundAnyRange(sign: Bool, exponent: Int32, significand wide: UInt128Parts,
+                                        to format: X87Format, registerDestination: Bool) -> X87Unpacked {
         flags.remove(.c1)
         if wide.isZero { return X87Unpacked(sign: sign, exponent: format.minExponent, significand: 0) }
         let p = format.precision
