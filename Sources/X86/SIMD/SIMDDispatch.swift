@@ -1,8 +1,9 @@
 /// The MMX, SSE, SSE2, SSE3 and SSSE3 opcodes of the 0F, 0F 38 and 0F 3A
 /// maps (SDM Vol. 2 Tables ), routed by family: data movement and
 /// the bitwise operations (SSEMoves.swift), floating-point arithmetic and
-/// conversions (SSEFloat*.swift), integer SIMD (PackedInteger*.swift), and
-/// group 15's state management, ordering and cache control (StateManagement.swift).
+/// conversions (SSEFloat*.swift), integer SIMD (PackedInteger.swift and the
+/// Packed*.swift lane files), and group 15's state management, ordering and
+/// cache control (StateManagement.swift).
 ///
 /// Before running, an instruction passes the checks of SDM Vol. 3 §13.1.4 and
 /// Vol. 2 §2.5: SSE instructions raise #UD with CR0.EM = 1 or CR4.OSFXSR = 0,
