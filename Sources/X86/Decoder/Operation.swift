@@ -21,8 +21,10 @@ enum Operation: UInt8 {
     case writeMSR, readTimeStamp, readMSR, cpuid, conditionalMove, setOnCondition
     case bitTest, bitTestImmediate, bitScan, compareExchange, exchangeAdd, moveExtend, byteSwap
     case moveSignExtend32, systemCall, systemReturn, group9
-    /// MMX, SSE, SSE2, SSE3 and SSSE3: `executeSIMD` (SIMD/SIMDDispatch.swift).
-    case simd
+    /// MMX, SSE, SSE2, SSE3 and SSSE3 by family (`executeSIMD`, SIMD/SIMDDispatch.swift):
+    /// floating point, XMM data movement, the moves with an MMX and an XMM
+    /// form, integer SIMD, and the rest (group 15, MOVNTI, EMMS).
+    case simdFloat, simdMove, simdMixedMove, simdInteger, simdOther
 
     /// The operation of each opcode of the one-byte (0x000-0x0FF), two-byte
     /// (0x100-0x1FF) and three-byte (0x200-0x3FF) maps.
@@ -132,8 +134,16 @@ enum Operation: UInt8 {
         case 0x105: return .systemCall
         case 0x107: return .systemReturn
         case 0x1C7: return .group9
-        case 0x110...0x117, 0x128...0x12F, 0x150...0x17F, 0x1AE, 0x1C2...0x1C6, 0x1D0...0x1FF, 0x200...0x3FF:
-            return .simd
+        case 0x12A, 0x12C...0x12F, 0x151...0x153, 0x158...0x15F, 0x17C, 0x17D, 0x1C2, 0x1D0, 0x1E6:
+            return .simdFloat
+        case 0x110...0x117, 0x128, 0x129, 0x12B, 0x150, 0x154...0x157, 0x1C6, 0x1D6, 0x1F0:
+            return .simdMove
+        case 0x16E, 0x16F, 0x17E, 0x17F, 0x1E7, 0x1F7:
+            return .simdMixedMove
+        case 0x177, 0x1AE, 0x1C3:
+            return .simdOther
+        case 0x160...0x17F, 0x1C4, 0x1C5, 0x1D0...0x1FF, 0x200...0x3FF:
+            return .simdInteger
         default: return .undefined
         }
     }

@@ -153,7 +153,7 @@ extension CPU {
                     try bitTest(i, op: i.regField, offsetFromRegister: false)
                 case .moveExtend: try moveExtend(i)
                 case .escape: try executeX87(i)
-                case .simd: try executeSIMD(i)
+                case .simdFloat, .simdMove, .simdMixedMove, .simdInteger, .simdOther: try executeSIMD(i)
                 default: try executeUncommon(i, size: size)
                 }
             } catch {

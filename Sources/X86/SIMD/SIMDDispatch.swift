@@ -15,29 +15,15 @@ extension CPU {
     static let cr4OSFXSR: UInt32 = 1 << 9, cr4OSXMMEXCPT: UInt32 = 1 << 10
 
     func executeSIMD(_ i: DecodedInstruction) throws(Fault) {
-        let opcode = i.opcode
         let prefix = simdPrefix(i)
-        switch opcode {
-        case 0x1AE:
-            try group15(i, prefix: prefix)
-        case 0x1C3:
-            guard prefix == .none, !i.registerForm else { throw Fault.ud }
-            try writeLinear(try operandAddressForWrite(i, size: i.operandSize == 8 ? 8 : 4),
-                            size: i.operandSize == 8 ? 8 : 4, getReg(i.reg, size: i.operandSize == 8 ? 8 : 4))
-        case 0x177:
-            guard prefix == .none else { throw Fault.ud }
-            try checkMMXAvailable()
-            // EMMS: every register empty (§9.6.3), and TOP = 0 as for every
-            // MMX instruction (Vol. 3 §12.2, Table 12-2).
-            x87.validTags = 0
-            x87.top = 0
-        case 0x12A, 0x12C, 0x12D, 0x12E, 0x12F, 0x151...0x153, 0x158...0x15F, 0x17C, 0x17D, 0x1C2, 0x1D0, 0x1E6:
+        switch i.operation {
+        case .simdFloat:
             try checkSSEAvailable()
             try executeSSEFloat(i, prefix: prefix)
-        case 0x110...0x117, 0x128, 0x129, 0x12B, 0x150, 0x154...0x157, 0x1C6, 0x1D6, 0x1F0:
+        case .simdMove:
             try checkSSEAvailable()
             try executeSSEMove(i, prefix: prefix)
-        case 0x16E, 0x16F, 0x17E, 0x17F, 0x1E7, 0x1F7:
+        case .simdMixedMove:
             if prefix == .none {
                 try checkMMXAvailable()
                 try executeMMXMove(i)
@@ -46,7 +32,7 @@ extension CPU {
                 try checkSSEAvailable()
                 try executeSSEMove(i, prefix: prefix)
             }
-        default:
+        case .simdInteger:
             if prefix == .none {
                 try checkMMXAvailable()
                 try executePackedInteger(i, prefix: prefix)
@@ -55,6 +41,27 @@ extension CPU {
                 try checkSSEAvailable()
                 try executePackedInteger(i, prefix: prefix)
             }
+        default:
+            try executeSIMDOther(i, prefix: prefix)
+        }
+    }
+
+    /// Group 15, MOVNTI and EMMS.
+    func executeSIMDOther(_ i: DecodedInstruction, prefix: SIMDPrefix) throws(Fault) {
+        switch i.opcode {
+        case 0x1AE:
+            try group15(i, prefix: prefix)
+        case 0x1C3:
+            guard prefix == .none, !i.registerForm else { throw Fault.ud }
+            let size = i.operandSize == 8 ? 8 : 4
+            try writeLinear(try operandAddressForWrite(i, size: size), size: size, getReg(i.reg, size: size))
+        default:
+            guard prefix == .none else { throw Fault.ud }
+            try checkMMXAvailable()
+            // EMMS: every register empty (§9.6.3), and TOP = 0 as for every
+            // MMX instruction (Vol. 3 §12.2, Table 12-2).
+            x87.validTags = 0
+            x87.top = 0
         }
     }
 

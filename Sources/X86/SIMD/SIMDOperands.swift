@@ -69,7 +69,14 @@ extension CPU {
 
     /// The linear address of a 16-byte memory operand, checked for alignment when `aligned`.
     func vectorAddress(_ i: DecodedInstruction, aligned: Bool, write: Bool) throws(Fault) -> UInt64 {
-        let a = try wideOperandAddress(i, count: 16, alignment: 16, write: write)
+        let a: UInt64
+        if alignmentCheckBit == 0 {
+            a = try linear(segment: Int(i.segment), offset: effectiveAddress(i), size: 16, write: write)
+            // A store is two 8-byte writes: only one that crosses a page can fault half-way.
+            if write && a & 0xFFF > 0xFF0 { try probeWrite(a, size: 16) }
+        } else {
+            a = try wideOperandAddress(i, count: 16, alignment: 16, write: write)
+        }
         if aligned && a & 15 != 0 { throw Fault.gp() }
         return a
     }
