@@ -1,37 +1,3 @@
-/// The lane operations of 0F 51 and 0F 58-5F (SDM Vol. 2 ADDPS, SUBPS,
-/// MULPS, DIVPS, MINPS, MAXPS, SQRTPS and their PD/SS/SD forms).
-enum SSELaneOperation {
-    case add, subtract, multiply, divide, minimum, maximum, squareRoot
-}
-
-extension SSEStatus {
-    /// One binary32 lane: a is the destination's lane, b the source's.
-    @inline(__always) mutating func apply(_ op: SSELaneOperation, _ a: UInt32, _ b: UInt32) -> UInt32 {
-        switch op {
-        case .add: return add(a, b)
-        case .subtract: return subtract(a, b)
-        case .multiply: return multiply(a, b)
-        case .divide: return divide(a, b)
-        case .minimum: return minimum(a, b)
-        case .maximum: return maximum(a, b)
-        case .squareRoot: return squareRoot(b)
-        }
-    }
-
-    /// One binary64 lane.
-    @inline(__always) mutating func apply(_ op: SSELaneOperation, _ a: UInt64, _ b: UInt64) -> UInt64 {
-        switch op {
-        case .add: return add(a, b)
-        case .subtract: return subtract(a, b)
-        case .multiply: return multiply(a, b)
-        case .divide: return divide(a, b)
-        case .minimum: return minimum(a, b)
-        case .maximum: return maximum(a, b)
-        case .squareRoot: return squareRoot(b)
-        }
-    }
-}
-
 /// SSE/SSE2/SSE3 arithmetic: the packed (xmm/m128, 16-byte aligned) and
 /// scalar (xmm/m32, xmm/m64; the upper lanes of the destination kept) forms
 /// of 51 and 58-5F, RCPPS/RCPSS and RSQRTPS/RSQRTSS, HADDPS/HADDPD/HSUBPS/

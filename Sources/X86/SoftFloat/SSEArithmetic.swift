@@ -200,3 +200,33 @@ extension SSEStatus {
         return order == (greater ? .greater : .less) ? (x.kind == .zero ? zero(sign: x.sign, F.self) : a) : resultB
     }
 }
+
+/// The lane operations of 0F 51 and 0F 58-5F (SDM Vol. 2 ADDPS, SUBPS,
+/// MULPS, DIVPS, MINPS, MAXPS, SQRTPS and their PD/SS/SD forms).
+enum SSELaneOperation {
+    case add, subtract, multiply, divide, minimum, maximum, squareRoot
+}
+
+extension SSEStatus {
+    /// One binary32 lane: a is the destination's lane, b the source's.
+    @inline(__always) mutating func apply(_ op: SSELaneOperation, _ a: UInt32, _ b: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: apply(op, UInt64(a), UInt64(b), SSEBinary32.self))
+    }
+
+    /// One binary64 lane.
+    @inline(__always) mutating func apply(_ op: SSELaneOperation, _ a: UInt64, _ b: UInt64) -> UInt64 {
+        apply(op, a, b, SSEBinary64.self)
+    }
+
+    @inline(__always) private mutating func apply<F: SSEFloatFormat>(_ op: SSELaneOperation, _ a: UInt64, _ b: UInt64, _ format: F.Type) -> UInt64 {
+        switch op {
+        case .add: return addSigned(a, b, format, negateB: false)
+        case .subtract: return addSigned(a, b, format, negateB: true)
+        case .multiply: return multiply(a, b, format)
+        case .divide: return divide(a, b, format)
+        case .minimum: return select(a, b, format, greater: false)
+        case .maximum: return select(a, b, format, greater: true)
+        case .squareRoot: return squareRoot(b, format)
+        }
+    }
+}
