@@ -83,8 +83,10 @@ final class LongModeRobustnessTests: XCTestCase {
         let t = LongModeRobustnessTests.self
         cpu.msr.efer = ModelSpecificRegisters.eferSCE | ModelSpecificRegisters.eferLME | ModelSpecificRegisters.eferLMA
             | ModelSpecificRegisters.eferNXE
-        cpu.cr0 = 0x8001_0033
-        cpu.cr4 = random.chance(50) ? 0xA0 : 0x20
+        // Mostly with the x87 and SSE usable (CR0.EM/TS clear, CR4.OSFXSR and
+        // OSXMMEXCPT set), sometimes with their #NM/#UD cases.
+        cpu.cr0 = 0x8001_0033 | (random.chance(10) ? 0x4 : 0) | (random.chance(10) ? 0x8 : 0)
+        cpu.cr4 = (random.chance(50) ? 0xA0 : 0x20) | (random.chance(80) ? 0x600 : 0)
         cpu.cr3 = UInt64(t.pml4)
         try? cpu.memory.setPaging(cr0: cpu.cr0, cr3: cpu.cr3, cr4: cpu.cr4, nxe: true, longMode: true)
         cpu.gdtr = DescriptorTableRegister(base: UInt64(t.gdt), limit: 32 * 8 - 1)
