@@ -55,9 +55,9 @@ extension CPU {
     }
 
     /// FADD/FMUL/FCOM/FCOMP/FSUB/FSUBR/FDIV/FDIVR with ST(0) and `other`
-    /// (already loaded, `loadFlags` from the conversion), the result to
-    /// ST(`destination`), then `pops` pops.
-    func x87Arithmetic(operation: Int, other: Extended80?, loadFlags: X87StatusFlags = [], destination: Int, pops: Int) {
+    /// (`memoryDenormal`: a binary32/64 memory operand that was denormal
+    /// before widening), the result to ST(`destination`), then `pops` pops.
+    func x87Arithmetic(operation: Int, other: Extended80?, memoryDenormal: Bool = false, destination: Int, pops: Int) {
         let compare = operation == 2 || operation == 3
         guard !x87.isEmpty(0), let other else {
             let masked = x87StackFault(overflow: false)
@@ -69,12 +69,17 @@ extension CPU {
             return
         }
         var a = x87Arithmetic
-        a.flags = loadFlags
+        let st0 = x87.st(0)
         if compare {
-            _ = a.compare(x87.st(0), other, ordered: true)
+            _ = a.compare(st0, other, ordered: true)
+            if memoryDenormal { _ = a.memoryOperandDenormalStops(st0, other) }
             guard x87Report(a.flags, conditionCodes: X87State.conditionCodes) else { return }
         } else {
-            let r = x87Combine(&a, operation: operation, st0: x87.st(0), other: other)
+            let r = x87Combine(&a, operation: operation, st0: st0, other: other)
+            if memoryDenormal && a.memoryOperandDenormalStops(st0, other) {
+                x87Report(.denormal)
+                return
+            }
             guard x87Report(a.flags) else { return }
             x87.setST(destination, r)
         }

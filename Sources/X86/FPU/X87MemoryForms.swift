@@ -11,29 +11,15 @@ extension CPU {
             let size = escape == 4 ? 8 : escape == 6 ? 2 : 4
             let bits = try readLinear(try operandAddress(i, size: size), size: size)
             var a = x87Arithmetic
-            var other: Extended80
+            let other: Extended80
             switch escape {
-            case 0: other = a.load(binary32: UInt32(truncatingIfNeeded: bits))
-            case 4: other = a.load(binary64: bits)
+            case 0: other = a.operand(binary32: UInt32(truncatingIfNeeded: bits))
+            case 4: other = a.operand(binary64: bits)
             case 2: other = a.load(integer: Int64(Int32(truncatingIfNeeded: bits)))
             default: other = a.load(integer: Int64(Int16(truncatingIfNeeded: bits)))
             }
-            // An SNaN operand takes part unquieted, so that SDM Vol. 1 Table 4-7
-            // chooses between it and ST(0) as between two registers.
-            if escape == 0 || escape == 4, let nan = CPU.signalingNaN(bits, size: size) { other = nan }
-            var loadFlags = a.flags
-            if let st0 = x87Operand(0) {
-                // DE loses to IE, ZE and a NaN operand (§4.9.2); unmasked, it
-                // stops an arithmetic instruction before anything is computed
-                // (§8.5.2), while a comparison still sets the condition codes.
-                // FDIVR of a denormal by a zero ST(0) raises ZE instead.
-                if st0.isNaN || st0.isUnsupported || other.isNaN || (reg == 7 && st0.isZero) { loadFlags.remove(.denormal) }
-                if loadFlags.contains(.denormal) && x87.control & 2 == 0 && reg != 2 && reg != 3 {
-                    x87Report(loadFlags)
-                    return
-                }
-            }
-            x87Arithmetic(operation: reg, other: other, loadFlags: loadFlags, destination: 0, pops: reg == 3 ? 1 : 0)
+            x87Arithmetic(operation: reg, other: other, memoryDenormal: a.flags.contains(.denormal),
+                          destination: 0, pops: reg == 3 ? 1 : 0)
         case 1:
             switch reg {
             case 0: try x87LoadMemory(i, size: 4)
@@ -81,18 +67,6 @@ extension CPU {
             default: try x87StoreInteger(i, size: 8, pop: true, truncate: false)
             }
         }
-    }
-
-    /// A binary32 or binary64 SNaN widened to the extended format as it is,
-    /// its quiet bit still clear; nil for any other value.
-    static func signalingNaN(_ bits: UInt64, size: Int) -> Extended80? {
-        let fractionBits: UInt64 = size == 4 ? 23 : 52
-        let exponentMask: UInt64 = size == 4 ? 0xFF : 0x7FF
-        let fraction = bits & ((1 << fractionBits) - 1)
-        guard bits >> fractionBits & exponentMask == exponentMask, fraction != 0,
-              fraction >> (fractionBits - 1) == 0 else { return nil }
-        let sign = bits >> (size == 4 ? 31 : 63) & 1 != 0
-        return Extended80(sign: sign, exponent: 0x7FFF, significand: 1 << 63 | fraction << (63 - fractionBits))
     }
 
     /// FLD m32fp/m64fp.

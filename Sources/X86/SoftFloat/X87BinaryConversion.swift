@@ -27,8 +27,33 @@ extension X87Arithmetic {
         load(bits, .binary64)
     }
 
+    /// The m32fp operand of an arithmetic instruction (FADD m32fp and the
+    /// like): as FLD loads it, except that an SNaN stays signalling, so that
+    /// the operation raises IE and chooses the NaN by Table 4-7 as it would
+    /// between registers. A denormal raises DE here; the operation, which sees
+    /// a normal value, decides with `memoryOperandDenormalStops` whether it counts.
+    public mutating func operand(binary32 bits: UInt32) -> Extended80 {
+        load(UInt64(bits), .binary32, quietingNaN: false)
+    }
+
+    /// The m64fp operand of an arithmetic instruction.
+    public mutating func operand(binary64 bits: UInt64) -> Extended80 {
+        load(bits, .binary64, quietingNaN: false)
+    }
+
+    /// The DE of a denormal memory operand (`operand`), after the operation
+    /// on its widened value: it gives way to an invalid operation, a division
+    /// by zero and a NaN operand (SDM Vol. 1 §4.9.2). True when it stands and
+    /// is unmasked: an arithmetic instruction then stops without its result
+    /// (§8.5.2), while a comparison still reports its outcome.
+    public mutating func memoryOperandDenormalStops(_ a: Extended80, _ b: Extended80) -> Bool {
+        guard !flags.contains(.invalid), !flags.contains(.zeroDivide), !a.isNaN, !b.isNaN else { return false }
+        flags.insert(.denormal)
+        return !control.exceptionMasks.contains(.denormal)
+    }
+
     @inline(__always)
-    private mutating func load(_ bits: UInt64, _ layout: InterchangeLayout) -> Extended80 {
+    private mutating func load(_ bits: UInt64, _ layout: InterchangeLayout, quietingNaN: Bool = true) -> Extended80 {
         let sign = bits >> UInt64(layout.fractionBits + layout.exponentBits) & 1 != 0
         let exponent = Int32(truncatingIfNeeded: bits >> UInt64(layout.fractionBits) & layout.exponentMask)
         let fraction = bits & ((1 << UInt64(layout.fractionBits)) - 1)
@@ -36,6 +61,7 @@ extension X87Arithmetic {
         if exponent == Int32(layout.exponentMask) {
             if fraction == 0 { return .infinity(sign: sign) }
             let nan = Extended80(sign: sign, exponent: 0x7FFF, significand: 1 << 63 | alignedFraction)
+            guard quietingNaN else { return nan }
             if nan.isSignalingNaN { flags.insert(.invalid) }
             return nan.quieted
         }
