@@ -67,19 +67,12 @@ final class NativeRunner {
     /// LAHF/SAHF are usable in 64-bit mode.
     let hasLahfSahf: Bool
 
-    /// The runner's C sources (the core and the paged modes), compiled together.
-    static var sourceURLs: [URL] {
-        // #filePath: Tests/X86Tests/Differential/NativeRunner.swift -> Tests/NativeRunner/
-        let directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("NativeRunner")
-        return ["native_runner.c", "native_runner_paged.c"].map { directory.appendingPathComponent($0) }
-    }
-
-    /// Compiles the runner into a new temporary directory (about 0.1 s) and
-    /// returns the executable; throws XCTSkip when the host cannot run it (not
-    /// x86-64 Linux, or no `cc` on PATH).
-    static func compile() throws -> URL {
+    /// Compiles C `sources` of Tests/NativeRunner together into a new
+    /// temporary directory (about 0.1 s) and returns the executable; throws
+    /// XCTSkip when the host cannot run it (not x86-64 Linux, or no `cc` on PATH).
+    /// This runner is the core and the paged modes; the x87 and SIMD runners
+    /// (`CompiledHelper`) are one file each.
+    static func compile(_ sources: [String] = ["native_runner.c", "native_runner_paged.c"]) throws -> URL {
         #if !(arch(x86_64) && os(Linux))
         throw XCTSkip("the native runner needs an x86-64 Linux host")
         #else
@@ -88,13 +81,17 @@ final class NativeRunner {
                 .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw XCTSkip("no C compiler (cc) on PATH")
         }
+        // #filePath: Tests/X86Tests/Differential/NativeRunner.swift -> Tests/NativeRunner/
+        let directory = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("NativeRunner")
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftpc-native-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let exe = dir.appendingPathComponent("native_runner")
+        let exe = dir.appendingPathComponent("runner")
         let compiler = Process()
         compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path] + sourceURLs.map { $0.path }
+        compiler.arguments = ["-O1", "-o", exe.path] + sources.map { directory.appendingPathComponent($0).path }
         let errors = Pipe()
         compiler.standardError = errors
         compiler.standardOutput = errors

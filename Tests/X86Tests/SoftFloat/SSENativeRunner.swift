@@ -83,18 +83,8 @@ final class SSENativeRunner {
         return v
     }
 
-    /// Runs cases in batches small enough that neither pipe fills while the
-    /// other side waits (the runner answers each case as soon as it has read it).
     func run(_ cases: [SSECase]) throws -> [SSEOutcome] {
-        var outcomes: [SSEOutcome] = []
-        outcomes.reserveCapacity(cases.count)
-        var start = 0
-        while start < cases.count {
-            let end = min(start + 1024, cases.count)
-            outcomes += try runBatch(Array(cases[start..<end]))
-            start = end
-        }
-        return outcomes
+        try CompiledHelper.inBatches(cases, runBatch)
     }
 
     private func runBatch(_ cases: [SSECase]) throws -> [SSEOutcome] {

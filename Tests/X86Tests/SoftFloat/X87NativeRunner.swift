@@ -61,18 +61,8 @@ final class X87NativeRunner {
         return Extended80(signExponent: UInt16(b[at + 8]) | UInt16(b[at + 9]) << 8, significand: significand)
     }
 
-    /// Runs cases in batches small enough that neither pipe fills while the
-    /// other side waits (the runner answers each case as soon as it has read it).
     func run(_ cases: [X87Case]) throws -> [X87Outcome] {
-        var outcomes: [X87Outcome] = []
-        outcomes.reserveCapacity(cases.count)
-        var start = 0
-        while start < cases.count {
-            let end = min(start + 1024, cases.count)
-            outcomes += try runBatch(Array(cases[start..<end]))
-            start = end
-        }
-        return outcomes
+        try CompiledHelper.inBatches(cases, runBatch)
     }
 
     private func runBatch(_ cases: [X87Case]) throws -> [X87Outcome] {

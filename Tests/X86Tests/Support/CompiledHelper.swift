@@ -17,38 +17,12 @@ final class CompiledHelper {
     private let pipes: (Pipe, Pipe)
     private var closed = false
 
-    /// Builds and starts Tests/NativeRunner/`source`; throws XCTSkip off an
-    /// x86-64 Linux host or without cc.
+    /// Builds and starts Tests/NativeRunner/`source` (`NativeRunner.compile`);
+    /// throws XCTSkip off an x86-64 Linux host or without cc.
     init(source: String, magic: String, helloSize: Int = 8) throws {
-        #if !(arch(x86_64) && os(Linux))
-        throw XCTSkip("\(source) needs an x86-64 Linux host")
-        #else
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let cc = path.split(separator: ":").map({ URL(fileURLWithPath: String($0)).appendingPathComponent("cc") })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no C compiler (cc) on PATH")
-        }
-        // #filePath: Tests/X86Tests/Support/CompiledHelper.swift -> Tests/NativeRunner/<source>
-        let sourceURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("NativeRunner/\(source)")
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("swiftpc-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let exe = try NativeRunner.compile([source])
         // The running process keeps its executable; nothing is left in the temporary directory.
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let exe = dir.appendingPathComponent("runner")
-        let compiler = Process()
-        compiler.executableURL = cc
-        compiler.arguments = ["-O1", "-o", exe.path, sourceURL.path]
-        let errors = Pipe()
-        compiler.standardError = errors
-        compiler.standardOutput = errors
-        try compiler.run()
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else {
-            throw NativeRunnerError.compileFailed(String(decoding: output, as: UTF8.self))
-        }
+        defer { try? FileManager.default.removeItem(at: exe.deletingLastPathComponent()) }
         signal(SIGPIPE, SIG_IGN)   // a dead runner must fail the test, not kill it
         process = Process()
         process.executableURL = exe
@@ -65,10 +39,24 @@ final class CompiledHelper {
             throw NativeRunnerError.protocolError("bad hello \(bytes)")
         }
         hello = bytes
-        #endif
     }
 
     deinit { close() }
+
+    /// Runs `cases` through `batch` 1,024 at a time, small enough that neither
+    /// pipe fills while the other side waits (the runners answer each case as
+    /// soon as they have read it).
+    static func inBatches<Case, Outcome>(_ cases: [Case], _ batch: ([Case]) throws -> [Outcome]) rethrows -> [Outcome] {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(cases.count)
+        var start = 0
+        while start < cases.count {
+            let end = min(start + 1024, cases.count)
+            outcomes += try batch(Array(cases[start..<end]))
+            start = end
+        }
+        return outcomes
+    }
 
     /// A batch of zero cases ends the program.
     func close() {
