@@ -297,40 +297,9 @@ lm:
     rol rax, 7
     xor rax, rdx
     mov rbp, rax
-    lea rsi, [rel msg_sum]
-    call print
-    mov rdx, rbp
-    mov ecx, 16
-    lea rbx, [rel hex_digits]
-.digit:
-    rol rdx, 4
-    mov eax, edx
-    and eax, 15
-    mov al, [rbx + rax]
-    out 0xE9, al
-    loop .digit
-    mov rax, EXPECT
-    cmp rbp, rax
-    jne .bad
-    lea rsi, [rel msg_ok]
-    call print
-    mov al, 0
-    out 0xF4, al
-    hlt
-.bad:
-    lea rsi, [rel msg_bad]
-    call print
-    mov al, 1
-    out 0xF4, al
-    hlt
+    REPORT_CHECKSUM
 
-print:
-    lodsb
-    test al, al
-    jz .d
-    out 0xE9, al
-    jmp print
-.d: ret
+    PRINT_ROUTINE
 
 align 16
 halves:     dq 0.5, 0.5

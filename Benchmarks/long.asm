@@ -151,32 +151,7 @@ lm:
     rol rax, 7
     add rax, [rel RAM(LAST)]
     mov rbp, rax
-    lea rsi, [rel msg_sum]
-    call print
-    mov rdx, rbp
-    mov ecx, 16
-    lea rbx, [rel hex_digits]
-.digit:
-    rol rdx, 4
-    mov eax, edx
-    and eax, 15
-    mov al, [rbx + rax]
-    out 0xE9, al
-    loop .digit
-    mov rax, EXPECT
-    cmp rbp, rax
-    jne .bad
-    lea rsi, [rel msg_ok]
-    call print
-    mov al, 0
-    out 0xF4, al
-    hlt
-.bad:
-    lea rsi, [rel msg_bad]
-    call print
-    mov al, 1
-    out 0xF4, al
-    hlt
+    REPORT_CHECKSUM
 
 ; r14 = (rol(r14, 13) + r14) ^ (r13 >> 3) ^ [LAST]; [LAST] = r13
 mixsub:
@@ -193,13 +168,7 @@ mixsub:
     pop rax
     ret
 
-print:
-    lodsb
-    test al, al
-    jz .d
-    out 0xE9, al
-    jmp print
-.d: ret
+    PRINT_ROUTINE
 
 align 8
 seed:         dq 0x9E3779B97F4A7C15
