@@ -11,7 +11,12 @@ extension CPU {
         case 0xFD: x87Binary(conditionCodes: X87State.c1) { $0.scale($1, by: $2) }
         case 0xF8, 0xF5:
             let ieee = modrm == 0xF5
-            x87Binary(conditionCodes: X87State.conditionCodes) { $0.partialRemainder($1, $2, ieee: ieee) }
+            // The core keeps C0 and C3 when it reduces nothing: it starts from the current ones.
+            let current = X87StatusFlags(rawValue: x87.status & X87State.conditionCodes)
+            x87Binary(conditionCodes: X87State.conditionCodes) { a, x, y in
+                a.flags = current
+                return a.partialRemainder(x, y, ieee: ieee)
+            }
         case 0xF1: x87BinaryPop { $0.yLog2X(y: $2, x: $1) }
         case 0xF9: x87BinaryPop { $0.yLog2XPlusOne(y: $2, x: $1) }
         case 0xF3: x87BinaryPop { $0.partialArctangent(y: $2, x: $1) }
@@ -37,9 +42,7 @@ extension CPU {
     }
 
     /// ST(0) ← f(ST(0), ST(1)).
-    /// FPREM and FPREM1 clear C2 on a stack fault and, when no reduction
-    /// happens (a NaN or invalid operand, an unmasked DE), keep C0 and C3, as
-    /// processors do (the SDM leaves them open).
+    /// FPREM and FPREM1 clear C2 on a stack fault.
     func x87Binary(conditionCodes: UInt16, _ f: (inout X87Arithmetic, Extended80, Extended80) -> Extended80) {
         guard let x = x87Operand(0), let y = x87Operand(1) else {
             let masked = x87StackFault(overflow: false)
@@ -49,9 +52,7 @@ extension CPU {
         }
         var a = x87Arithmetic
         let r = f(&a, x, y)
-        let reduced = !(x.isNaN || y.isNaN || a.flags.contains(.invalid) || (a.flags.contains(.denormal) && x87.control & 2 == 0))
-        let codes = reduced ? conditionCodes : conditionCodes & (X87State.c1 | X87State.c2)
-        if x87Report(a.flags, conditionCodes: codes) { x87.setST(0, r) }
+        if x87Report(a.flags, conditionCodes: conditionCodes) { x87.setST(0, r) }
     }
 
     /// ST(1) ← f(ST(0), ST(1)), then pop.

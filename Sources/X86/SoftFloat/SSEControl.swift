@@ -78,10 +78,4 @@ public struct SSEStatus: Sendable {
         if !early.subtracting(masks).isEmpty { return (early, true) }
         return (flags, !flags.subtracting(masks).isEmpty)
     }
-
-    /// MXCSR after the instruction: the flags of `outcome` ORed into the
-    /// sticky flag bits.
-    public func updating(mxcsr: UInt32) -> UInt32 {
-        mxcsr | outcome.raised.rawValue
-    }
 }

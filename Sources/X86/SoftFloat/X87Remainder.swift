@@ -6,12 +6,16 @@ extension X87Arithmetic {
     /// nearest even (FPREM1, `ieee`), C2 is cleared and its low bits go to C0
     /// (Q2), C3 (Q1) and C1 (Q0). Otherwise the exponent is reduced by
     /// `partialReductionBits` with a truncated quotient and C2 is set, so
-    /// software loops until C2 is clear. The remainder is exact.
+    /// software loops until C2 is clear. The remainder is exact. When nothing
+    /// is reduced (a NaN or invalid operand, an unmasked DE) C1 and C2 are
+    /// cleared and C0 and C3 keep the values `flags` came with, as processors
+    /// do (the SDM leaves them open).
     public mutating func partialRemainder(_ a: Extended80, _ b: Extended80, ieee: Bool) -> Extended80 {
-        flags.subtract(.conditionCodes)
+        flags.subtract([.c1, .c2])
         if let special = specialOperands(a, b) { return special }
         if a.isInfinity || b.isZero { return invalid() }
         if denormalStops(a, b) { return a }
+        flags.subtract([.c0, .c3])
         if a.isZero { return a }
         let x = X87Unpacked(a), y = X87Unpacked(b)
         if b.isInfinity {
